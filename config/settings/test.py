@@ -1,0 +1,21 @@
+"""Test settings: the base settings with a fast hasher, eager tasks and temporary folders.
+
+`FAZHI_REAL_CELERY=1` (the CI worker lane) keeps the broker so tasks go to a real worker.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import CELERY_BROKER_URL
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="fazhi-media-"))
+FAZHI_AUDIT_WITNESS_DIR = Path(tempfile.mkdtemp(prefix="fazhi-witness-"))
+CELERY_TASK_ALWAYS_EAGER = not (os.environ.get("FAZHI_REAL_CELERY") and CELERY_BROKER_URL)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

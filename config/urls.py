@@ -1,0 +1,28 @@
+"""Root URLconf: each app under a stable prefix; the API under /api/v1/<app>/."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("fazhi.workbench.urls")),
+    path("accounts/", include("fazhi.accounts.urls")),
+    path("orgs/", include("fazhi.orgs.urls")),
+    path("audit/", include("fazhi.audit.urls")),
+    path("assessment/", include("fazhi.assessment.urls")),
+    path("public/", include("fazhi.portal.urls")),
+    path("api/v1/orgs/", include("fazhi.orgs.api.urls")),
+    path("api/v1/assessment/", include("fazhi.assessment.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,59 @@
+"""Session controls: idle timeout (SESS-1) and the mandatory second factor for administrators."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+_LAST_SEEN = "fazhi_last_seen"
+
+
+class IdleTimeoutMiddleware:
+    """Log out a session idle longer than FAZHI_IDLE_TIMEOUT (15 min for the three admins)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            limit = (
+                settings.FAZHI_ADMIN_IDLE_TIMEOUT
+                if getattr(user, "admin_role", "")
+                else settings.FAZHI_IDLE_TIMEOUT
+            )
+            now = time.time()
+            last = request.session.get(_LAST_SEEN)
+            if last is not None and now - float(last) > limit.total_seconds():
+                from fazhi.accounts.services import session_expire
+
+                session_expire(request=request)
+                logout(request)
+                return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}&idle=1")
+            request.session[_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class AdminSecondFactorMiddleware:
+    """The three administrators must pass TOTP before any page but the OTP pages themselves."""
+
+    ALLOWED_PREFIXES = ("/accounts/otp/", "/accounts/logout/", "/static/", "/i18n/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and getattr(user, "admin_role", "")
+            and not user.is_verified()  # set by django_otp's OTPMiddleware
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+        ):
+            return redirect("accounts:otp")
+        return self.get_response(request)

@@ -1,0 +1,29 @@
+"""The back-office shell: workbench (工作台) and the pages of sub-platforms not built yet."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from fazhi.workbench.navigation import SUB_PLATFORMS
+from fazhi.workbench.selectors import workbench_for
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.admin_role:
+        return redirect("workbench:admin-home")
+    return render(request, "workbench/home.html", workbench_for(request.user))
+
+
+def platform(request: HttpRequest, key: str) -> HttpResponse:
+    """A sub-platform whose pages are not built yet says so plainly."""
+    labels = dict(SUB_PLATFORMS)
+    if key not in labels:
+        raise Http404
+    return render(request, "workbench/platform.html", {"platform_key": key, "platform_label": labels[key]})
+
+
+def admin_home(request: HttpRequest) -> HttpResponse:
+    if not request.user.admin_role:
+        raise Http404
+    return render(request, "workbench/admin_home.html", {})
