@@ -4,9 +4,10 @@ import django.contrib.auth.validators
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import fazhi.accounts.models
 from django.conf import settings
 from django.db import migrations, models
+
+import fazhi.accounts.models
 
 
 class Migration(migrations.Migration):

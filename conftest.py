@@ -1,0 +1,103 @@
+"""Shared fixtures: a small organisation tree and users of every scope.
+
+Tree (real GB/T 2260 codes): 内蒙古自治区 150000 → 呼和浩特市 150100 → 新城区 150102;
+                             150000 → 包头市 150200 → 东河区 150202.
+Agencies: hohhot_market (150100), xincheng_market (150102), baotou_market (150200).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from fazhi.core.identifiers import credit_code_check_char
+
+
+def make_credit_code(division_code: str, serial: int) -> str:
+    """A well-formed, fictitious unified social credit code for a government organ (11…)."""
+    body = f"11{division_code}{serial:08d}"[:16] + "X"
+    first17 = body[:17]
+    return first17 + credit_code_check_char(first17)
+
+
+@dataclass
+class OrgTree:
+    region: Any
+    hohhot: Any
+    xincheng: Any
+    baotou: Any
+    donghe: Any
+    hohhot_market: Any
+    xincheng_market: Any
+    baotou_market: Any
+
+
+@pytest.fixture
+def org_tree(db: Any) -> OrgTree:
+    from fazhi.orgs.models import Agency, Division, Government, Sector
+
+    tree = Division.objects
+    region = tree.add_root({"code": "150000", "name": "内蒙古自治区", "level": "region"})
+    hohhot = tree.add_child(region, {"code": "150100", "name": "呼和浩特市", "level": "prefecture"})
+    region.refresh_from_db()
+    baotou = tree.add_child(region, {"code": "150200", "name": "包头市", "level": "prefecture"})
+    xincheng = tree.add_child(hohhot, {"code": "150102", "name": "新城区", "level": "county"})
+    donghe = tree.add_child(baotou, {"code": "150202", "name": "东河区", "level": "county"})
+    govs = {}
+    for d in (region, hohhot, baotou, xincheng, donghe):
+        d.refresh_from_db()
+        govs[d.code] = Government.objects.create(division=d, name=f"{d.name}人民政府")
+    market, _ = Sector.objects.get_or_create(code="market", defaults={"name": "市场监管"})
+
+    def agency(code: str, name: str, serial: int) -> Any:
+        return Agency.objects.create(
+            name=name,
+            credit_code=make_credit_code(code, serial),
+            kind="statutory",
+            sector=market,
+            government=govs[code],
+        )
+
+    return OrgTree(
+        region=region,
+        hohhot=hohhot,
+        xincheng=xincheng,
+        baotou=baotou,
+        donghe=donghe,
+        hohhot_market=agency("150100", "呼和浩特市市场监督管理局", 1),
+        xincheng_market=agency("150102", "新城区市场监督管理局", 2),
+        baotou_market=agency("150200", "包头市市场监督管理局", 3),
+    )
+
+
+@pytest.fixture
+def make_user(db: Any) -> Any:
+    """make_user("alice", role="officer", scope="agency", agency=a) → a saved user."""
+    from fazhi.accounts.models import RoleAssignment, User
+
+    def _make(
+        username: str,
+        *,
+        role: str = "",
+        scope: str = "",
+        agency: Any = None,
+        division: Any = None,
+        admin_role: str = "",
+        password: str = "Fazhi-Test-2026!",
+    ) -> Any:
+        user = User.objects.create_user(
+            username=username,
+            password=password,
+            agency=agency,
+            admin_role=admin_role,
+            full_name=username,
+        )
+        if role:
+            RoleAssignment.objects.create(
+                user=user, role=role, scope=scope or "agency", agency=agency, division=division
+            )
+        return user
+
+    return _make
