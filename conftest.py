@@ -85,7 +85,7 @@ def make_user(db: Any) -> Any:
         agency: Any = None,
         division: Any = None,
         admin_role: str = "",
-        password: str = "Fazhi-Test-2026!",
+        password: str = "Fazhi-Test-2026!",  # noqa: S107 - a test fixture
     ) -> Any:
         user = User.objects.create_user(
             username=username,

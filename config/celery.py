@@ -1,4 +1,4 @@
-"""Celery application. Without CELERY_BROKER_URL tasks run in-process (settings set ALWAYS_EAGER)."""
+"""Celery application. Without CELERY_BROKER_URL tasks run in-process (ALWAYS_EAGER)."""
 
 import os
 

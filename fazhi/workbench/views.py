@@ -20,7 +20,8 @@ def platform(request: HttpRequest, key: str) -> HttpResponse:
     labels = dict(SUB_PLATFORMS)
     if key not in labels:
         raise Http404
-    return render(request, "workbench/platform.html", {"platform_key": key, "platform_label": labels[key]})
+    context = {"platform_key": key, "platform_label": labels[key]}
+    return render(request, "workbench/platform.html", context)
 
 
 def admin_home(request: HttpRequest) -> HttpResponse:
