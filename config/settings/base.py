@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -29,6 +30,8 @@ def _secret_key() -> str:
     key = env_str("SECRET_KEY")
     if key:
         return key
+    if PRODUCTION:
+        raise ImproperlyConfigured("DJANGO_ENV=production needs SECRET_KEY in the environment")
     path = VAR_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(64))
@@ -41,7 +44,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "fazhi.accounts.apps.FazhiAdminConfig",  # django.contrib.admin, superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -143,21 +146,29 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Lockout after 5 failures within 15 minutes, for 30 minutes (security.md AUTH-4).
+# Lockout (security.md AUTH-4): 5 failures for one username within 15 minutes lock it for 30
+# minutes; 20 failures from one IP within 15 minutes throttle that IP. axes' stock handler has one
+# limit and a moving window, so fazhi.accounts.lockout counts AccessFailureLog rows per parameter
+# in a sliding window; "username" OR "ip_address" locks, each with its own limit.
+AXES_HANDLER = "fazhi.accounts.lockout.WindowedLockoutHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "fazhi.accounts.lockout.client_username"
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock runs 30 min from the 5th failure
 AXES_LOCKOUT_CALLABLE = "fazhi.accounts.views.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
-# Failures older than this window do not count towards the limit.
+# Failures older than this window do not count towards the limits.
 FAZHI_LOCKOUT_WINDOW = timedelta(minutes=15)
+FAZHI_IP_FAILURE_LIMIT = 20
 
 # Idle timeout (security.md SESS-1): 30 minutes, 15 for the three administrators.
 FAZHI_IDLE_TIMEOUT = timedelta(minutes=env_int("FAZHI_IDLE_MINUTES", 30))
 FAZHI_ADMIN_IDLE_TIMEOUT = timedelta(minutes=15)
+FAZHI_SESSION_MAX_AGE = timedelta(hours=12)  # absolute lifetime, however active (SESS-1)
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -175,13 +186,14 @@ USE_TZ = True
 # --- Static and media -------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 
 def _storages() -> dict[str, dict[str, object]]:
-    """Evidence media go to an S3-compatible bucket when S3_BUCKET is set, to local disk otherwise."""
+    """Evidence media go to an S3-compatible bucket when S3_BUCKET is set, else to local disk."""
     static_backend = (
         "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -234,6 +246,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and docs are for signed-in users only (deny by default, security.md).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI assets are served from the installed sidecar package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

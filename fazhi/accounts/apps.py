@@ -1,6 +1,21 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
     name = "fazhi.accounts"
     label = "accounts"
+    default = True
+
+    def ready(self) -> None:
+        from fazhi.accounts import checks  # noqa: F401 - registers the deploy checks
+        from fazhi.accounts.audit_actions import register_actions
+
+        register_actions()
+
+
+class FazhiAdminConfig(admin_apps.AdminConfig):
+    """Django admin whose site only superusers may use (see fazhi.accounts.admin_site)."""
+
+    default = False
+    default_site = "fazhi.accounts.admin_site.SuperuserAdminSite"

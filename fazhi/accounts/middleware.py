@@ -1,9 +1,11 @@
-"""Session controls: idle timeout (SESS-1) and the mandatory second factor for administrators."""
+"""Session controls: idle timeout and absolute lifetime (SESS-1), and the mandatory second factor
+for administrators (AUTH-6)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -11,10 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 _LAST_SEEN = "fazhi_last_seen"
+SESSION_STARTED = "fazhi_started"
 
 
 class IdleTimeoutMiddleware:
-    """Log out a session idle longer than FAZHI_IDLE_TIMEOUT (15 min for the three admins)."""
+    """Log out a session idle longer than FAZHI_IDLE_TIMEOUT (15 min for the three admins) or
+    older than FAZHI_SESSION_MAX_AGE (12 h) however active it is."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -29,12 +33,16 @@ class IdleTimeoutMiddleware:
             )
             now = time.time()
             last = request.session.get(_LAST_SEEN)
-            if last is not None and now - float(last) > limit.total_seconds():
+            started = request.session.setdefault(SESSION_STARTED, now)
+            idle = last is not None and now - float(last) > limit.total_seconds()
+            expired = now - float(started) > settings.FAZHI_SESSION_MAX_AGE.total_seconds()
+            if idle or expired:
                 from fazhi.accounts.services import session_expire
 
-                session_expire(request=request)
+                session_expire(request=request, reason="idle" if idle else "max_age")
                 logout(request)
-                return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}&idle=1")
+                query = urlencode({"next": request.get_full_path(), "idle": 1})
+                return redirect(f"{settings.LOGIN_URL_PATH}?{query}")
             request.session[_LAST_SEEN] = now
         return self.get_response(request)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -83,11 +84,21 @@ class Period(models.Model):
         verbose_name_plural = _("periods")
         ordering = ["-start", "kind"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="period_order")
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="period_order"
+            )
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        """The period's name in the user's language: 2025年度, 2025年第1季度."""
+        if self.kind == PeriodKind.QUARTER:
+            quarter = (self.start.month - 1) // 3 + 1
+            return gettext("%(year)s Q%(quarter)s") % {"year": self.start.year, "quarter": quarter}
+        return gettext("Year %(year)s") % {"year": self.start.year}
 
 
 class EntryKind(models.TextChoices):

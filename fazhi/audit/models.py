@@ -56,6 +56,9 @@ class AuditHead(models.Model):
     seq = models.BigIntegerField(default=0)
     entry_hash = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self) -> str:
+        return f"head {self.seq}"
+
 
 class AuditCheckpoint(models.Model):
     """A signed statement "the chain had `size` entries and head `head_hash`" (TEL-2)."""

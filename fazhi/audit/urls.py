@@ -5,4 +5,5 @@ from fazhi.audit import views
 app_name = "audit"
 urlpatterns = [
     path("entries/", views.entry_list, name="entry-list"),
+    path("entries/export/", views.entry_export, name="entry-export"),
 ]

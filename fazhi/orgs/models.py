@@ -76,7 +76,7 @@ class Sector(models.Model):
 
 
 class AgencyKind(models.TextChoices):
-    """Who holds enforcement power (glossary `agency.kind`; Administrative Penalty Law arts. 17–21)."""
+    """Who holds enforcement power (glossary `agency.kind`; Administrative Penalty Law 17–21)."""
 
     STATUTORY = "statutory", _("Statutory administrative organ")
     AUTHORIZED = "authorized", _("Organisation authorised by law or regulation")

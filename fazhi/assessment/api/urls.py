@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from fazhi.assessment.api import views
 
 app_name = "assessment-api"
-urlpatterns: list = []
+urlpatterns = [
+    path("ranking/", views.RankingApi.as_view(), name="ranking"),
+    path(
+        "targets/<str:kind>/<int:pk>/",
+        views.TargetBreakdownApi.as_view(),
+        name="target-breakdown",
+    ),
+    path(
+        "targets/<str:kind>/<int:pk>/entries/",
+        views.TargetEntryListApi.as_view(),
+        name="target-entries",
+    ),
+]

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from fazhi.orgs.api import views
 
 app_name = "orgs-api"
-urlpatterns: list = []
+urlpatterns = [
+    path("agencies/", views.AgencyListApi.as_view(), name="agency-list"),
+    path("agencies/<int:pk>/", views.AgencyDetailApi.as_view(), name="agency-detail"),
+]

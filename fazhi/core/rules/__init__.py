@@ -1,0 +1,1 @@
+"""Pure rules shared by every sub-platform (no Django, no I/O)."""

@@ -1,0 +1,23 @@
+"""Audit action codes written by the orgs app (registered with fazhi.audit.actions)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "orgs.division.load": _("Administrative divisions loaded"),
+    "orgs.sector.load": _("Enforcement sectors loaded"),
+    "orgs.agency.create": _("Agency created"),
+    "orgs.agency.update": _("Agency updated"),
+    "orgs.seed.run": _("Demo or region data seeded"),
+}
+
+
+def register_actions() -> None:
+    """Register this app's action codes; called from OrgsConfig.ready()."""
+    try:
+        from fazhi.audit.actions import register
+    except ImportError:  # the audit app's registry is being written in parallel (issue 2)
+        return
+    for code, label in ACTIONS.items():
+        register(code, label)
