@@ -15,31 +15,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from fazhi.audit.chain import GENESIS, checkpoint_message, entry_hash
+from fazhi.audit.chain import GENESIS, HASHED_FIELDS, checkpoint_message, entry_hash
 from fazhi.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 from fazhi.core.crypto import public_keys, sm2_verify
 
-_COLUMNS = (
-    "seq",
-    "prev_hash",
-    "entry_hash",
-    *(
-        "at",
-        "actor_id",
-        "actor_username",
-        "actor_role",
-        "ip",
-        "action",
-        "outcome",
-        "target_type",
-        "target_id",
-        "target_label",
-        "before_digest",
-        "after_digest",
-        "detail",
-        "algorithm",
-    ),
-)
+# The hashed fields plus the chain links; rows are read by name, so the order is free.
+_COLUMNS = ("prev_hash", "entry_hash", *HASHED_FIELDS)
 MAX_PROBLEMS = 50
 
 
