@@ -9,9 +9,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from fazhi.accounts import checks  # noqa: F401 - registers the deploy checks
-        from fazhi.accounts.audit_actions import register_actions
+        from fazhi.accounts.audit_actions import ACTIONS
+        from fazhi.audit.actions import register_all
 
-        register_actions()
+        register_all(ACTIONS)
 
 
 class FazhiAdminConfig(admin_apps.AdminConfig):

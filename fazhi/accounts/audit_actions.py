@@ -21,13 +21,3 @@ ACTIONS = {
     "auth.otp_verified": _("Second factor verified"),
     "auth.otp_failed": _("Second factor code refused"),
 }
-
-
-def register_actions() -> None:
-    """Register this app's action codes; called from AccountsConfig.ready()."""
-    try:
-        from fazhi.audit.actions import register
-    except ImportError:  # the audit app's registry is being written in parallel (issue 2)
-        return
-    for code, label in ACTIONS.items():
-        register(code, label)

@@ -6,6 +6,7 @@ class AssessmentConfig(AppConfig):
     label = "assessment"
 
     def ready(self) -> None:
-        from fazhi.assessment.audit_actions import register_actions
+        from fazhi.assessment.audit_actions import ACTIONS
+        from fazhi.audit.actions import register_all
 
-        register_actions()
+        register_all(ACTIONS)

@@ -10,13 +10,3 @@ ACTIONS = {
     "assessment.score.record": _("Score recorded"),
     "assessment.score.reverse": _("Score reversed"),
 }
-
-
-def register_actions() -> None:
-    """Register this app's action codes; called from AssessmentConfig.ready()."""
-    try:
-        from fazhi.audit.actions import register
-    except ImportError:  # the audit app's registry is being written in parallel (issue 2)
-        return
-    for code, label in ACTIONS.items():
-        register(code, label)

@@ -9,6 +9,7 @@ wins.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,12 @@ def register(code: str, label: Promise | str) -> None:
     if not _CODE.match(code) or len(code) > 64:
         raise ValueError(f"invalid audit action code {code!r}")
     _REGISTRY.setdefault(code, label)
+
+
+def register_all(actions: Mapping[str, Promise | str]) -> None:
+    """Register an app's table of action codes; each app calls this from its ready()."""
+    for code, text in actions.items():
+        register(code, text)
 
 
 def is_registered(code: str) -> bool:
@@ -58,7 +65,3 @@ AUDIT_ACTIONS = {
     "audit.export": _("Audit log exported"),
 }
 
-
-def register_audit_actions() -> None:
-    for code, text in AUDIT_ACTIONS.items():
-        register(code, text)

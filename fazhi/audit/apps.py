@@ -9,6 +9,6 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from fazhi.audit import receivers  # noqa: F401 - connects the auth signal receivers
-        from fazhi.audit.actions import register_audit_actions
+        from fazhi.audit.actions import AUDIT_ACTIONS, register_all
 
-        register_audit_actions()
+        register_all(AUDIT_ACTIONS)

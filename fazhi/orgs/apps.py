@@ -6,6 +6,7 @@ class OrgsConfig(AppConfig):
     label = "orgs"
 
     def ready(self) -> None:
-        from fazhi.orgs.audit_actions import register_actions
+        from fazhi.audit.actions import register_all
+        from fazhi.orgs.audit_actions import ACTIONS
 
-        register_actions()
+        register_all(ACTIONS)

@@ -11,13 +11,3 @@ ACTIONS = {
     "orgs.agency.update": _("Agency updated"),
     "orgs.seed.run": _("Demo or region data seeded"),
 }
-
-
-def register_actions() -> None:
-    """Register this app's action codes; called from OrgsConfig.ready()."""
-    try:
-        from fazhi.audit.actions import register
-    except ImportError:  # the audit app's registry is being written in parallel (issue 2)
-        return
-    for code, label in ACTIONS.items():
-        register(code, label)
