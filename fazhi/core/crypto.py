@@ -117,8 +117,12 @@ def _valid_rs(signature: bytes) -> bool:
 def _gmssl(private_key: str, public_key: str) -> Any:
     from gmssl.sm2 import CryptSM2
 
-    # Pass x‖y without "04": gmssl's lstrip("04") would eat leading 0/4 digits of x (pitfall 4b).
-    return CryptSM2(private_key=private_key, public_key=public_key)
+    # gmssl's constructor runs lstrip("04") when the key starts with "04", which eats the leading
+    # 0/4 digits of x: with a 04 prefix always, and without one when x itself starts with 04
+    # (pitfall 4b). Set the x‖y we validated after construction instead.
+    sm2 = CryptSM2(private_key=private_key, public_key=public_key)
+    sm2.public_key = public_key
+    return sm2
 
 
 def _gmssl_sign(key: SM2KeyPair, message: bytes) -> bytes:
