@@ -53,6 +53,7 @@ migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
+	$(PY) manage.py load_laws
 	$(PY) manage.py seed --scale demo
 
 ## run: everything a fresh machine needs, then the development server

@@ -8,6 +8,7 @@ Agencies: hohhot_market (150100), xincheng_market (150102), baotou_market (15020
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -101,3 +102,44 @@ def make_user(db: Any) -> Any:
         return user
 
     return _make
+
+
+# --- the legal library ---------------------------------------------------------------------------
+
+
+def _load_all_laws() -> None:
+    from django.conf import settings
+
+    from fazhi.laws.models import Law
+    from fazhi.laws.services import laws_load
+    from fazhi.orgs.models import Sector
+    from fazhi.orgs.services import sectors_load
+
+    if Law.objects.count() >= 148:
+        return
+    if not Sector.objects.exists():
+        sectors_load()
+    laws_load(directory=Path(settings.FAZHI_DATA_DIR) / "laws")
+
+
+@pytest.fixture(scope="module")
+def _laws_module(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """All 148 texts (about 5 s), loaded once per test module inside a transaction that is rolled
+    back when the module ends, so no other test sees them. Tests of such a module must not be
+    transactional (they run in savepoints inside this transaction)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            _load_all_laws()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def laws(_laws_module: None, db: Any) -> None:
+    """The whole legal library, for tests that read it."""

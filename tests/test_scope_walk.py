@@ -157,7 +157,14 @@ EXCLUDED_ROUTES = {
 }
 # Routes whose parameters are not object ids: sample values to visit them with.
 STATIC_PARAMS: dict[str, list[dict[str, str]]] = {
-    "workbench:platform": [{"key": "laws"}, {"key": "enforcement"}],
+    "workbench:platform": [{"key": "disputes"}, {"key": "enforcement"}],
+    # The legal library is public law, readable by every signed-in user: no data scope applies
+    # (fazhi/laws/models.py). The walk still GETs these routes for markers and server errors.
+    "laws:law-detail": [{"slug": "food-safety-law"}],
+    "laws:provision": [{"key": "food-safety-law/art-124"}],
+    "laws-api:law-detail": [{"slug": "food-safety-law"}],
+    "laws-api:provision-detail": [{"pk": "1"}],
+    "laws-api:provision-drafts": [{"pk": "1"}],
 }
 
 Factory = Callable[[World, str], list[tuple[Model, dict[str, Any]]]]

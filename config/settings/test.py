@@ -14,6 +14,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="fazhi-media-"))
 FAZHI_AUDIT_WITNESS_DIR = Path(tempfile.mkdtemp(prefix="fazhi-witness-"))
+FAZHI_LAWS_INDEX_DIR = Path(tempfile.mkdtemp(prefix="fazhi-laws-index-"))
 CELERY_TASK_ALWAYS_EAGER = not (os.environ.get("FAZHI_REAL_CELERY") and CELERY_BROKER_URL)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -25,3 +26,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     # trigger lets TRUNCATE (never UPDATE/DELETE) pass only with this session setting
     # (fazhi/audit/migrations/0002_append_only_triggers.py).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c fazhi.audit_maintenance=on"  # noqa: F405
+
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.citing.apps.CitingConfig"]  # noqa: F405 - citations tests

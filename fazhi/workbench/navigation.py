@@ -39,9 +39,13 @@ SUB_PLATFORMS = (
 
 NAV: tuple[NavItem, ...] = (
     NavItem("home", _("Workbench"), "workbench:home", BUSINESS),
+    NavItem("laws", _("Laws & normative documents"), "laws:law-list", BUSINESS),
+    NavItem("laws-search", _("Provision search"), "laws:search", BUSINESS),
+    NavItem("laws-recommend", _("Find the applicable provision"), "laws:recommend", BUSINESS),
     *(
         NavItem(key, label, "workbench:platform", BUSINESS, (("key", key),))
         for key, label in SUB_PLATFORMS
+        if key != "laws"
     ),
     NavItem("assessment", _("Assessment"), "assessment:ranking", BUSINESS),
     NavItem("agencies", _("Agencies"), "orgs:agency-list", BUSINESS),

@@ -8,6 +8,9 @@ from django.shortcuts import redirect, render
 from fazhi.workbench.navigation import SUB_PLATFORMS
 from fazhi.workbench.selectors import workbench_for
 
+# Sub-platforms whose pages exist: an old bookmark of the placeholder goes to the real page.
+BUILT = {"laws": "laws:law-list"}
+
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.admin_role:
@@ -18,6 +21,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def platform(request: HttpRequest, key: str) -> HttpResponse:
     """A sub-platform whose pages are not built yet says so plainly."""
     labels = dict(SUB_PLATFORMS)
+    if key in BUILT:
+        return redirect(BUILT[key])
     if key not in labels:
         raise Http404
     context = {"platform_key": key, "platform_label": labels[key]}
