@@ -12,7 +12,8 @@ HOST ?= 127.0.0.1:8000
 # Lanes that need something outside the process run elsewhere (.ci/run).
 PYTEST_FAST := -m "not browser and not celery_worker"
 
-.PHONY: run install assets migrate seed test lint check pytest browser-test messages clean
+.PHONY: run install assets migrate seed test lint check pytest browser-test messages clean \
+	bench-laws recommend-eval
 
 ## install: create .venv (once) and install the pinned dependencies when pyproject.toml changes
 install: $(STAMP)
@@ -82,6 +83,15 @@ browser-test: $(STAMP) assets
 	  echo "browser tests SKIPPED: chromium not installed ($(CHROMIUM))"; \
 	  echo "=============================================================="; \
 	fi
+
+## bench-laws: benchmark B4 (provision search) and the recommender's latency; DATABASE_URL picks the DB
+bench-laws: $(STAMP)
+	$(PY) bench/b4_search.py
+	$(PY) bench/recommend_latency.py
+
+## recommend-eval: the recommender's dev-set figures beside the baseline (docs/laws-recommender.md)
+recommend-eval: $(STAMP)
+	$(PY) -m fazhi.laws.recommend.evaluate
 
 # The project catalogue (locale/) holds templates/ and config/; each app keeps its own.
 ROOT_IGNORE := --ignore=fazhi --ignore=tests --ignore=node_modules --ignore=var --ignore=static \

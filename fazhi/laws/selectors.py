@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,8 +38,6 @@ from fazhi.laws.models import (
     ProvisionKind,
 )
 from fazhi.orgs.models import Sector
-
-logger = logging.getLogger(__name__)
 
 LAW_FILTER_KEYS = ("category", "sector", "status", "q")
 CHAPTER_SEP = " › "  # as fazhi.laws.services joins Provision.chapter
@@ -554,9 +551,9 @@ _KEY_RE = re.compile(r"^[a-z0-9-]+/art-\d+(?:-\d+)?(?:/para-\d+(?:/item-\d+)?)?$
 
 def provision_suggestions(q: str, *, user: Any, top: int = 8) -> list[Suggestion]:
     """Provisions for the picker (search + recommend): an exact key first, then the recommender's
-    penalty provisions for a description of facts, then keyword search hits (which also reach
-    duty articles, paragraphs and items), without repeats. A thin adapter the lead wires further.
-    At most four queries."""
+    penalty provisions for a description of facts (with the user's agency sector as context),
+    then keyword search hits (which also reach duty articles, paragraphs and items), without
+    repeats."""
     q = (q or "").strip()
     if not q:
         return []
@@ -564,7 +561,7 @@ def provision_suggestions(q: str, *, user: Any, top: int = 8) -> list[Suggestion
     if _KEY_RE.match(q):
         with contextlib.suppress(Provision.DoesNotExist):
             found.append(Suggestion(provision_by_key(q)))
-    found += _recommended(q, top) + _searched(q, top)
+    found += _recommended(q, top, _user_sector(user)) + _searched(q, top)
     seen: set[int] = set()
     unique = []
     for s in found:
@@ -574,27 +571,22 @@ def provision_suggestions(q: str, *, user: Any, top: int = 8) -> list[Suggestion
     return unique[:top]
 
 
-def _recommended(q: str, top: int) -> list[Suggestion]:
-    try:
-        from fazhi.laws.recommend import get_recommender
-    except ImportError:  # the recommender is optional: search alone still serves the picker
-        return []
-    try:
-        ranked = get_recommender().recommend(q, top=top)
-    except OSError:  # no built model on this machine (fazhi.laws.recommend.DEFAULT_DIR)
-        logger.warning("provision picker: recommender model unavailable", exc_info=True)
-        return []
-    by_key = {
-        p.key: p
-        for p in Provision.objects.filter(
-            key__in=[s.key for s in ranked], version_id=F("law__current_version")
-        ).select_related("law", "version")
-    }
+def _recommended(q: str, top: int, sector: str | None) -> list[Suggestion]:
+    from fazhi.laws import recommending
+
     return [
-        Suggestion(by_key[s.key], str(escape(getattr(s, "snippet", ""))), float(s.score))
-        for s in ranked
-        if s.key in by_key
+        Suggestion(r.provision, str(escape(r.snippet)), r.score)
+        for r in recommending.recommend(q, top=top, sector=sector)
     ]
+
+
+def _user_sector(user: Any) -> str | None:
+    """The officer's agency's sector: the recommender's context (recommender-notes.md)."""
+    from fazhi.laws import recommending
+
+    sector = getattr(getattr(user, "agency", None), "sector", None)
+    code = getattr(sector, "code", None)
+    return code if code in recommending.known_sectors() else None
 
 
 def _searched(q: str, top: int) -> list[Suggestion]:

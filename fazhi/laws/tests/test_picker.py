@@ -4,7 +4,6 @@ laws:picker fragments behind it (suggestions, choose, clear), with a query budge
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -121,39 +120,35 @@ def test_the_picker_refuses_bad_input(officer: Client, art124: Provision) -> Non
     assert Client().get(url, {"q": "食品"}).status_code == 302  # login required
 
 
-@dataclass
-class _FakeSuggestion:
-    key: str
-    score: float
-    snippet: str
-
-
-def test_the_adapter_prefers_the_recommender_when_installed(
-    art124: Provision, monkeypatch: pytest.MonkeyPatch
+def test_the_adapter_puts_the_recommender_first_with_the_users_sector(
+    art124: Provision, monkeypatch: pytest.MonkeyPatch, org_tree: Any, make_user: Any
 ) -> None:
-    import fazhi.laws.recommend as recommend_pkg
+    from fazhi.laws import recommending
 
-    class _Fake:
-        def recommend(self, q: str, *, top: int) -> list[_FakeSuggestion]:
-            return [_FakeSuggestion(KEY, 0.9, "<b>not html</b>")]
+    calls: list[dict[str, Any]] = []
 
-    monkeypatch.setattr(recommend_pkg, "get_recommender", lambda: _Fake(), raising=False)
-    found = selectors.provision_suggestions("卖过期食品", user=None, top=5)
+    def fake(q: str, **kwargs: Any) -> list[recommending.Recommendation]:
+        calls.append(kwargs)
+        return [recommending.Recommendation(art124, 0.9, "<b>not html</b>", 1)]
+
+    monkeypatch.setattr(recommending, "recommend", fake)
+    user = make_user("picker-officer", role="officer", agency=org_tree.xincheng_market)
+    found = selectors.provision_suggestions("卖过期食品", user=user, top=5)
+    assert calls[0]["sector"] == "market"  # the officer's agency's sector is the context
     assert found[0].provision.pk == art124.pk
     assert found[0].snippet_html == "&lt;b&gt;not html&lt;/b&gt;"  # escaped
     assert len(found) > 1  # search hits follow
     assert len({s.provision.pk for s in found}) == len(found)  # no repeats
+    selectors.provision_suggestions("卖过期食品", user=None, top=5)
+    assert calls[1]["sector"] is None
 
 
-def test_the_adapter_searches_when_the_recommender_has_no_model(
+def test_the_adapter_searches_when_the_recommender_has_nothing(
     art124: Provision, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import fazhi.laws.recommend as recommend_pkg
+    from fazhi.laws import recommending
 
-    def missing() -> None:
-        raise FileNotFoundError("no model")
-
-    monkeypatch.setattr(recommend_pkg, "get_recommender", missing, raising=False)
+    monkeypatch.setattr(recommending, "engine", lambda: None)
     found = selectors.provision_suggestions("超过保质期的食品原料", user=None, top=5)
     assert any(s.provision.key.startswith(KEY) for s in found)
 
