@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import html
 import json
 import logging
 import math
@@ -55,7 +56,6 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
@@ -563,6 +563,12 @@ class SearchIndex:
         return SearchResult(hits, total, relaxed, parsed.words or parsed.chars)
 
 
+def _escape(text: str) -> str:
+    # The standard library's escape (same five characters as Django's, without Django's lazy-string
+    # wrapper): a search builds about 20 snippets, and Django's escape was half of its time.
+    return html.escape(text, quote=True)
+
+
 def highlight(text: str, folded: str, needles: Iterable[str], width: int = SNIPPET_CHARS) -> str:
     """Escaped snippet of `text` around its best match, query bigrams wrapped in <mark>.
 
@@ -588,10 +594,10 @@ def highlight(text: str, folded: str, needles: Iterable[str], width: int = SNIPP
         if run_end <= begin or run_start >= end:
             continue
         run_start, run_end = max(run_start, begin), min(run_end, end)
-        parts.append(escape(text[pos:run_start]))
-        parts.append(f"<mark>{escape(text[run_start:run_end])}</mark>")
+        parts.append(_escape(text[pos:run_start]))
+        parts.append(f"<mark>{_escape(text[run_start:run_end])}</mark>")
         pos = run_end
-    parts.append(escape(text[pos:end]))
+    parts.append(_escape(text[pos:end]))
     if end < len(text):
         parts.append("…")
     return mark_safe("".join(parts).replace("\n", " "))  # noqa: S308 - every piece escaped
