@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "fazhi.accounts",
     "fazhi.audit",
     "fazhi.laws",
+    "fazhi.enforcement",
     "fazhi.assessment",
     "fazhi.workbench",
     "fazhi.portal",
