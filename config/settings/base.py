@@ -229,6 +229,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "audit-checkpoint": {"task": "fazhi.audit.tasks.audit_checkpoint_task", "schedule": 60.0},
+    # A law version commences or ends at midnight: move statuses shortly after (hourly is plenty).
+    "laws-version-statuses": {
+        "task": "fazhi.laws.tasks.version_statuses_refresh",
+        "schedule": 3600.0,
+    },
 }
 
 # --- API --------------------------------------------------------------------------------------

@@ -18,3 +18,12 @@ def search_index_rebuild() -> dict[str, Any]:
     from fazhi.laws.search import index_rebuild
 
     return index_rebuild()
+
+
+@shared_task(name="fazhi.laws.tasks.version_statuses_refresh")
+def version_statuses_refresh() -> int:
+    """Move law versions whose commencement or end date has passed to their status (not yet in
+    force → in force → amended); scheduled hourly by Celery beat. Returns how many changed."""
+    from fazhi.laws.services import version_statuses_refresh as refresh
+
+    return refresh()

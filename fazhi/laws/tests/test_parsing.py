@@ -31,7 +31,9 @@ INDEX = json.loads((LAWS / "index.json").read_text(encoding="utf-8"))["laws"]
         ("二〇二一", 2021),
         ("五万", 50_000),
         ("十万", 100_000),
-        ("一百二十万", 1_200_000), ("万", 10_000), ("十万零五", 100_005),
+        ("一百二十万", 1_200_000),
+        ("万", 10_000),
+        ("十万零五", 100_005),
     ],
 )
 def test_chinese_numerals(text: str, value: int) -> None:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from fazhi.laws.services import laws_load
+from fazhi.laws.services import laws_load, version_statuses_refresh
 from fazhi.orgs.models import Sector
 from fazhi.orgs.services import sectors_load
 
@@ -50,6 +50,9 @@ class Command(BaseCommand):
             f"{result.unchanged} unchanged; {result.provisions} provisions, "
             f"{result.penalty_clauses} penalty clauses"
         )
+        moved = version_statuses_refresh()  # a version may have commenced since the last run
+        if moved:
+            self.stdout.write(f"laws: {moved} version statuses moved by date")
         if result.slugs_changed and not options["no_index"]:
             from fazhi.laws.tasks import search_index_rebuild
 
