@@ -120,6 +120,10 @@ class LawVersion(models.Model):
         return f"{self.law.title}（{self.version_date:%Y-%m-%d}）"
 
 
+# How Provision.chapter joins the chapter path (第九章 法律责任 › 第一节 …); split with the same.
+CHAPTER_SEP = " › "
+
+
 class ProvisionKind(models.TextChoices):
     ARTICLE = "article", _("Article")
     PARAGRAPH = "paragraph", _("Paragraph")

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import F, Max
 
-from fazhi.laws.models import Law, Provision, ProvisionKind
+from fazhi.laws.models import CHAPTER_SEP, Law, Provision, ProvisionKind
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -77,7 +77,7 @@ def _current_articles() -> list[Any]:
             suffix=suffix,
             label=label,
             text=text,
-            chapter_path=tuple(chapter.split(" › ")) if chapter else (),
+            chapter_path=tuple(chapter.split(CHAPTER_SEP)) if chapter else (),
         )
         for slug, title, short, no, suffix, label, text, chapter in rows
     ]

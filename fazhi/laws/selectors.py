@@ -30,6 +30,7 @@ from django.db.models import (
 from django.utils.html import escape
 
 from fazhi.laws.models import (
+    CHAPTER_SEP,
     Law,
     LawCategory,
     LawVersion,
@@ -40,7 +41,6 @@ from fazhi.laws.models import (
 from fazhi.orgs.models import Sector
 
 LAW_FILTER_KEYS = ("category", "sector", "status", "q")
-CHAPTER_SEP = " › "  # as fazhi.laws.services joins Provision.chapter
 
 
 # --- browsing -------------------------------------------------------------------------------------
@@ -399,13 +399,12 @@ def inferred_enforces(clause: PenaltyClause) -> list[InferredDuty]:
     """Duty provisions a "违反本法规定" penalty article enforces without naming them
     (fazhi.laws.penalties.infer_enforced_articles): a drafting aid marked as inferred.
 
-    Uses the importer's stored result when the facts carry one (`inferred_enforces`), else infers
-    from the version's text: one query for the version's provisions, whatever its length.
+    The importer stores them in `facts["inferred_enforces"]` (services._save_penalties); this
+    maps them to provisions: one query for the version's provisions, whatever its length.
     """
-    from fazhi.laws.penalties import PenaltyFacts, infer_enforced_articles
-
     facts = clause.facts if isinstance(clause.facts, dict) else {}
-    if not facts.get("behaviours"):
+    stored = facts.get("inferred_enforces")
+    if not isinstance(stored, list) or not stored:
         return []
     rows = list(
         Provision.objects.filter(version_id=clause.provision.version_id)
@@ -413,13 +412,7 @@ def inferred_enforces(clause: PenaltyClause) -> list[InferredDuty]:
         .only(*_TREE_FIELDS)
     )
     tree = build_tree(rows)
-    stored = facts.get("inferred_enforces")
-    if isinstance(stored, list):
-        found = [d for d in stored if isinstance(d, dict)]
-    else:
-        found = infer_enforced_articles(
-            PenaltyFacts.from_dict(facts), [_ParsedView(n) for n in tree]
-        )
+    found = [d for d in stored if isinstance(d, dict)]
     behaviours = {
         (b.get("paragraph"), b.get("item")): b.get("text", "")
         for b in facts.get("behaviours", [])
@@ -445,29 +438,6 @@ def inferred_enforces(clause: PenaltyClause) -> list[InferredDuty]:
         behaviour = behaviours.get((d.get("behaviour_paragraph"), d.get("behaviour_item")), "")
         out.append(InferredDuty(target, behaviour, float(d.get("score") or 0)))
     return out
-
-
-class _ParsedView:
-    """A ProvisionNode seen through the parser's ParsedArticle interface, for the extractor."""
-
-    def __init__(self, node: ProvisionNode) -> None:
-        a = node.provision
-        self.number, self.suffix, self.label = a.article_no, a.article_suffix, a.label
-        self.chapter_path = tuple(a.chapter.split(CHAPTER_SEP)) if a.chapter else ()
-        self.paragraphs = [_ParagraphView(p) for p in node.children]
-
-
-class _ParagraphView:
-    def __init__(self, node: ProvisionNode) -> None:
-        self.number = node.provision.paragraph_no
-        self.lead = node.lead
-        self.items = [_ItemView(i.provision.item_no, i.provision.text) for i in node.children]
-
-
-@dataclass(frozen=True)
-class _ItemView:
-    number: int | None
-    text: str
 
 
 def newer_version(provision: Provision, versions: Sequence[Provision]) -> Provision | None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from fazhi.audit.services import audit_record
 from fazhi.laws.models import (
+    CHAPTER_SEP,
     Law,
     LawCategory,
     LawVersion,
@@ -30,8 +31,6 @@ from fazhi.laws.models import (
 from fazhi.laws.numerals import from_int
 from fazhi.laws.parsing import ParsedArticle, ParsedLaw, parse_law_file
 from fazhi.orgs.models import Sector
-
-CHAPTER_SEP = " › "
 
 
 @dataclass
@@ -143,9 +142,10 @@ def _save_penalties(articles: list[Provision], parsed: ParsedLaw) -> int:
     """Extract penalty facts for each article (fazhi.laws.penalties) and link the duties it
     enforces in the same version.
 
-    Cited duties (违反本法第X条规定) go to `enforces`. Where the text only says 违反本法规定, the
-    duties matched by wording are kept in `facts["inferred_enforces"]`, marked inferred: a
-    drafting aid a lawyer confirms, never shown as the statute's own citation.
+    Cited duties (违反本法第X条规定) go to `enforces`. The duties matched to each behaviour by
+    wording are kept in `facts["inferred_enforces"]`, marked inferred: a drafting aid a lawyer
+    confirms, never shown as the statute's own citation. The pages and the drafts API read this
+    stored result; nothing infers again at read time.
     """
     from fazhi.laws.penalties import duty_index, extract_penalty, infer_enforced_articles
 
@@ -165,7 +165,7 @@ def _save_penalties(articles: list[Provision], parsed: ParsedLaw) -> int:
             target = by_number.get((ref.get("article"), ref.get("suffix") or 0))
             if target is not None and target.pk != article.pk:
                 targets[target.pk] = target
-        if not targets and facts.behaviours:
+        if facts.behaviours:
             duties = duties if duties is not None else duty_index(parsed.articles)
             data["inferred_enforces"] = infer_enforced_articles(
                 facts, parsed.articles, index=duties
