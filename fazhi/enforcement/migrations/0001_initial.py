@@ -183,7 +183,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         max_length=18,
                         unique=True,
-                        validators=[fazhi.enforcement.models._validate_resident_id],
+                        validators=[fazhi.enforcement.models.registry._validate_resident_id],
                         verbose_name="resident ID number",
                     ),
                 ),

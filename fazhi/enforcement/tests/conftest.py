@@ -24,7 +24,7 @@ def sector(db: Any) -> Any:
 
 @pytest.fixture
 def make_officer(org_tree: Any) -> Any:
-    from fazhi.enforcement.services import officer_create
+    from fazhi.enforcement.services.registry import officer_create
 
     counter = {"n": 0}
 

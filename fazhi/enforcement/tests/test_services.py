@@ -13,15 +13,15 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from fazhi.audit.models import AuditEntry
-from fazhi.enforcement import services
 from fazhi.enforcement.models import Certificate, CertificateEvent, Officer
 from fazhi.enforcement.rules.certificates import CertificateTransitionError
-from fazhi.enforcement.selectors import (
+from fazhi.enforcement.selectors.registry import (
     officer_can_act,
     officer_list_for,
     officer_training_shortfall,
     training_hours,
 )
+from fazhi.enforcement.services import registry as services
 from fazhi.enforcement.tests.conftest import make_resident_id
 
 pytestmark = pytest.mark.django_db

@@ -62,6 +62,8 @@ class Officer(models.Model):
         verbose_name=_("user account"),
     )
     is_auxiliary = models.BooleanField(_("auxiliary staff"), default=False)
+    # Shown on the public badge verification page (security.md QR-5), never in the QR itself.
+    photo = models.ImageField(_("photo"), upload_to="officers/photos/", blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     scope = Scope(agency="agency", division="agency__government__division", self_="user")

@@ -1,0 +1,1 @@
+"""Reads of the enforcement app, one module per part; every read goes through `scoped()`."""

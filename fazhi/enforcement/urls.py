@@ -1,0 +1,14 @@
+"""Back-office pages of sub-platform 4 under /enforcement/. One block per part of issue 4."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "enforcement"
+urlpatterns: list = [
+    # -- registry: agencies (enforcement subjects), officers, certificates, Excel (issue 4 §1)
+    # -- badges: printable badge PDF (§2); the public verify page is under portal:
+    # -- authority lists, discretion benchmarks, first-violation lists (§3)
+    # -- cases (§4)
+    # -- documents (§5)
+    # -- disclosure back office (§6)
+    # -- supervision alerts (§7)
+]
