@@ -5,7 +5,17 @@ Council's published holiday schedule (节假日安排) with its make-up working 
 year it knows. Outside those years this module refuses to answer rather than guess from the
 weekday: a deadline computed on a guessed calendar would be wrong on every holiday. Years whose
 schedule is published after the package release can be supplied as explicit tables
-(`extra_years`), e.g. loaded by an administrator.
+(`extra_years`), loaded by an administrator (rulebook §0.2: "a data table … that admins can
+load per year"; `manage.py load_holidays`, stored by `fazhi.orgs` and read here through the
+`FAZHI_HOLIDAY_TABLES` setting, so the kernel imports no app).
+
+A deadline cannot wait for next year's schedule: a case filed in December has its 90-day limit
+in a year whose schedule may not be published yet. `deadline(...)` then counts on the
+`ProvisionalCalendar` — weekends plus the statutory rest days of 《全国年节及纪念日放假办法》
+(2024 revision), whose dates are fixed by the solar and lunar calendars — and marks the result
+`provisional`; only the make-up working days (调休) are unknown until publication. The strict
+`OfficialCalendar` still refuses such years, so nothing mistakes a provisional day for an
+official one.
 
 All deadlines go through here (DESIGN.md §2 "Time"): `deadline(...)` counts on this calendar
 with the pure rules of `fazhi.core.rules.calendar`.
@@ -13,14 +23,19 @@ with the pure rules of `fazhi.core.rules.calendar`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import date
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, timedelta
 from functools import lru_cache
 
 import chinese_calendar
 from chinese_calendar.constants import holidays as _cc_holidays
+from django.conf import settings
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext
+from lunar_python import Lunar
 
 from fazhi.core.rules.calendar import Deadline, PeriodUnit, add_period, require_date
 
@@ -100,10 +115,96 @@ class OfficialCalendar:
             day = date.fromordinal(day.toordinal() + 1)
 
 
-@lru_cache(maxsize=1)
+# Statutory rest days (《全国年节及纪念日放假办法》, 国务院令第793号 revision in force 2025-01-01,
+# art. 2): 元旦 1 day, 春节 4 days (除夕 and 正月初一至初三), 清明节 1 day, 劳动节 2 days,
+# 端午节 1 day, 中秋节 1 day, 国庆节 3 days. The State Council's yearly schedule moves weekends
+# around them (调休) but never removes one.
+STATUTORY_REST_DAYS_FROM_YEAR = 2025
+
+
+@lru_cache(maxsize=64)
+def statutory_rest_days(year: int) -> dict[date, str]:
+    """The statutory rest days of `year` (2025 or later) with their festival's Chinese name."""
+    if year < STATUTORY_REST_DAYS_FROM_YEAR:
+        raise ValueError(f"the 2024 holiday rules apply from {STATUTORY_REST_DAYS_FROM_YEAR}")
+
+    def lunar(month: int, day: int, lunar_year: int = year) -> date:
+        solar = Lunar.fromYmd(lunar_year, month, day).getSolar()
+        return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+    days: dict[date, str] = {date(year, 1, 1): "元旦"}
+    new_year = lunar(1, 1)
+    for offset in range(-1, 3):  # 除夕 (the day before 正月初一) to 正月初三
+        days[new_year + timedelta(days=offset)] = "春节"
+    qingming = [
+        d
+        for d, name in chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 30))
+        if name == "清明"
+    ]
+    days[qingming[0]] = "清明节"
+    days[date(year, 5, 1)] = days[date(year, 5, 2)] = "劳动节"
+    days[lunar(5, 5)] = "端午节"
+    days[lunar(8, 15)] = "中秋节"
+    for day in (1, 2, 3):
+        days[date(year, 10, day)] = "国庆节"
+    return days
+
+
+class ProvisionalCalendar:
+    """The official calendar where it knows the year; otherwise weekends plus the statutory rest
+    days (`statutory_rest_days`); `is_provisional(year)` says which years it had to guess."""
+
+    def __init__(self, official: OfficialCalendar) -> None:
+        self.official = official
+
+    def is_provisional(self, year: int) -> bool:
+        return not self.official.supports(year)
+
+    def is_working_day(self, day: date, /) -> bool:
+        if self.official.supports(day.year):
+            return self.official.is_working_day(day)
+        if day.year < STATUTORY_REST_DAYS_FROM_YEAR:
+            raise CalendarYearNotSupported(day.year, self.official.supported_years)
+        return day.weekday() < 5 and day not in statutory_rest_days(day.year)
+
+
+HolidayTables = Mapping[int, Mapping[date, bool]]
+_CACHE_SECONDS = 300.0
+_cache_lock = threading.Lock()
+_cached: tuple[float, OfficialCalendar] | None = None
+
+
+def _loaded_tables() -> HolidayTables:
+    """Admin-loaded years from the provider named by FAZHI_HOLIDAY_TABLES (empty when unset or
+    when the database is not ready, e.g. during migrations)."""
+    path = getattr(settings, "FAZHI_HOLIDAY_TABLES", "")
+    if not path:
+        return {}
+    provider: Callable[[], HolidayTables] = import_string(path)
+    try:
+        return provider()
+    except Exception:  # no table yet (migrations), or no database access here: package only
+        return {}
+
+
 def official_calendar() -> OfficialCalendar:
-    """The process-wide official calendar (package data only)."""
-    return OfficialCalendar()
+    """The process-wide official calendar: package years plus admin-loaded years. Rebuilt at most
+    every five minutes, and at once in the process that loads a year (`official_calendar_reset`)."""
+    global _cached
+    now = time.monotonic()
+    cached = _cached
+    if cached is not None and now - cached[0] < _CACHE_SECONDS:
+        return cached[1]
+    with _cache_lock:
+        calendar = OfficialCalendar(extra_years=_loaded_tables())
+        _cached = (now, calendar)
+    return calendar
+
+
+def official_calendar_reset() -> None:
+    """Forget the cached calendar (after a year's schedule is loaded)."""
+    global _cached
+    _cached = None
 
 
 def local_today() -> date:
@@ -119,6 +220,16 @@ def deadline(
     basis: str,
     calendar: OfficialCalendar | None = None,
 ) -> Deadline:
-    """The `Deadline` `n` units after `start` on the official calendar, citing `basis`."""
+    """The `Deadline` `n` units after `start` on the official calendar, citing `basis`.
+
+    Where the period reaches a year with no schedule yet, the due day is counted on the
+    `ProvisionalCalendar` and the deadline is marked `provisional` (see the module docstring).
+    """
     cal = calendar or official_calendar()
-    return Deadline(due=add_period(start, n, unit, cal), basis=basis)
+    try:
+        return Deadline(due=add_period(start, n, unit, cal), basis=basis)
+    except CalendarYearNotSupported as exc:
+        if exc.year < STATUTORY_REST_DAYS_FROM_YEAR or not isinstance(cal, OfficialCalendar):
+            raise
+    provisional = ProvisionalCalendar(cal)
+    return Deadline(due=add_period(start, n, unit, provisional), basis=basis, provisional=True)

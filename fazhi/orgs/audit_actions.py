@@ -10,4 +10,5 @@ ACTIONS = {
     "orgs.agency.create": _("Agency created"),
     "orgs.agency.update": _("Agency updated"),
     "orgs.seed.run": _("Demo or region data seeded"),
+    "orgs.holidays.load": _("Official holiday schedule of a year loaded"),
 }

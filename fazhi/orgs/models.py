@@ -133,3 +133,38 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class HolidaySchedule(models.Model):
+    """One year's official holiday schedule (节假日安排) as published by the State Council and
+    loaded by an administrator (rulebook §0.2). Its days are the exceptions to Monday–Friday
+    working: rest days on weekdays and make-up working days (调休) on weekends."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=200)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("holiday schedule")
+        verbose_name_plural = _("holiday schedules")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class HolidayDay(models.Model):
+    schedule = models.ForeignKey(
+        HolidaySchedule, on_delete=models.CASCADE, related_name="days", verbose_name=_("schedule")
+    )
+    day = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    name = models.CharField(_("festival"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday schedule day")
+        verbose_name_plural = _("holiday schedule days")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'班' if self.is_working_day else '休'}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -55,3 +56,16 @@ def division_choices() -> QuerySet[Division]:
 
 def sector_choices() -> QuerySet[Sector]:
     return Sector.objects.order_by("code")
+
+
+def holiday_tables() -> dict[int, dict[date, bool]]:
+    """Admin-loaded holiday schedules as {year: {day: is_working_day}}; the kernel's official
+    calendar reads them through settings.FAZHI_HOLIDAY_TABLES (fazhi.core.calendar)."""
+    from fazhi.orgs.models import HolidayDay
+
+    tables: dict[int, dict[date, bool]] = {}
+    for day, working, year in HolidayDay.objects.values_list(
+        "day", "is_working_day", "schedule__year"
+    ):
+        tables.setdefault(year, {})[day] = working
+    return tables

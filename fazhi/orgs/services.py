@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,22 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fazhi.audit.services import audit_record
+from fazhi.core.calendar import (
+    STATUTORY_REST_DAYS_FROM_YEAR,
+    official_calendar_reset,
+    statutory_rest_days,
+)
 from fazhi.core.identifiers import IdentifierError, validate_credit_code
-from fazhi.orgs.models import Agency, AgencyKind, Division, DivisionLevel, Government, Sector
+from fazhi.orgs.models import (
+    Agency,
+    AgencyKind,
+    Division,
+    DivisionLevel,
+    Government,
+    HolidayDay,
+    HolidaySchedule,
+    Sector,
+)
 from fazhi.orgs.reference import SECTORS, government_name
 
 LEVEL_ORDER = {DivisionLevel.REGION: 0, DivisionLevel.PREFECTURE: 1, DivisionLevel.COUNTY: 2}
@@ -146,7 +161,10 @@ def agency_create(
     _clean_agency(agency)
     agency.save()
     audit_record(
-        actor=actor, action="orgs.agency.create", target=agency, request=request,
+        actor=actor,
+        action="orgs.agency.create",
+        target=agency,
+        request=request,
         after=_snapshot(agency),
     )
     return agency
@@ -177,3 +195,73 @@ def agency_update(
         after={k: after[k] for k in changed},
     )
     return agency
+
+
+def holiday_schedule_errors(year: int, days: Mapping[date, bool]) -> list[str]:
+    """Problems with a year's schedule table, in Chinese; empty when it can be loaded.
+
+    The table lists the exceptions to Monday–Friday working (rulebook §0.2). From 2025 every
+    statutory rest day (《全国年节及纪念日放假办法》第二条) that falls on a weekday must be a rest
+    day in it, and none may be a working day: a schedule that contradicts the statute is a typo.
+    """
+    errors = []
+    for day in sorted(days):
+        if day.year != year:
+            errors.append(_("%(day)s is not in %(year)s.") % {"day": day, "year": year})
+    if year >= STATUTORY_REST_DAYS_FROM_YEAR:
+        for day, name in sorted(statutory_rest_days(year).items()):
+            working = days.get(day, day.weekday() < 5)
+            if working:
+                errors.append(
+                    _(
+                        "%(day)s (%(name)s) is a statutory rest day but the table makes it a "
+                        "working day."
+                    )
+                    % {"day": day, "name": name}
+                )
+    return errors
+
+
+@transaction.atomic
+def holiday_schedule_load(
+    *,
+    year: int,
+    days: Mapping[date, bool],
+    source: str,
+    names: Mapping[date, str] | None = None,
+    actor: Any = None,
+) -> LoadResult:
+    """Load (or replace) one year's official holiday schedule; refused with Chinese messages
+    when `holiday_schedule_errors` finds a problem. Idempotent: the same table changes nothing."""
+    source = (source or "").strip()
+    errors = holiday_schedule_errors(year, days)
+    if not source:
+        errors.insert(0, _("Name the document that published the schedule."))
+    if errors:
+        raise ValidationError(errors)
+    names = names or {}
+    schedule = HolidaySchedule.objects.filter(year=year).first()
+    wanted = {(day, bool(working), names.get(day, "")) for day, working in days.items()}
+    if schedule is not None:
+        current = set(schedule.days.values_list("day", "is_working_day", "name"))
+        if current == wanted and schedule.source == source:
+            return LoadResult(0, 0, 1)
+        schedule.days.all().delete()
+        schedule.source = source
+        schedule.save()
+        created, updated = 0, 1
+    else:
+        schedule = HolidaySchedule.objects.create(year=year, source=source)
+        created, updated = 1, 0
+    HolidayDay.objects.bulk_create(
+        HolidayDay(schedule=schedule, day=day, is_working_day=working, name=name)
+        for day, working, name in sorted(wanted)
+    )
+    audit_record(
+        actor=actor,
+        action="orgs.holidays.load",
+        target=schedule,
+        detail={"year": year, "source": source, "days": len(wanted)},
+    )
+    transaction.on_commit(official_calendar_reset)
+    return LoadResult(created, updated, 0)

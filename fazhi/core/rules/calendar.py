@@ -56,6 +56,10 @@ class Deadline:
 
     due: date
     basis: str
+    # True when a year the period touches has no published schedule loaded yet, so the due day
+    # was counted on the statutory rest days alone (`fazhi.core.calendar.ProvisionalCalendar`)
+    # and must be recomputed once the State Council's schedule is loaded.
+    provisional: bool = False
 
 
 class TableCalendar:
