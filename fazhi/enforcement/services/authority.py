@@ -314,7 +314,7 @@ def _write_tiers(benchmark: DiscretionBenchmark, tiers: Sequence[Mapping[str, An
     )
 
 
-def _tiers_of(benchmark: DiscretionBenchmark) -> list[dict[str, Any]]:
+def benchmark_tier_rows(benchmark: DiscretionBenchmark) -> list[dict[str, Any]]:
     return [
         {
             "level": t.level,
@@ -381,7 +381,7 @@ def benchmark_update(
         raise ValidationError(
             _("A published benchmark cannot be changed; create a new version instead.")
         )
-    tiers = _tiers_of(benchmark) if tiers is None else tiers
+    tiers = benchmark_tier_rows(benchmark) if tiers is None else tiers
     benchmark_check(benchmark.item, tiers)
     new_from = valid_from or benchmark.valid_from
     _check_dates(benchmark.item, benchmark.region, new_from, valid_to, exclude=benchmark.pk)
@@ -409,7 +409,7 @@ def benchmark_publish(
     if benchmark.is_published:
         return benchmark
     item = AuthorityItem.objects.select_for_update().get(pk=benchmark.item_id)
-    benchmark_check(item, _tiers_of(benchmark))
+    benchmark_check(item, benchmark_tier_rows(benchmark))
     _check_dates(item, benchmark.region, benchmark.valid_from, benchmark.valid_to, benchmark.pk)
     at = at or timezone.now()
     closed = []
