@@ -709,7 +709,7 @@ def authority_demo_seed(
     on = on or date(timezone.localdate().year, 1, 1)
     division = agency.government.division
     items: list[AuthorityItem] = []
-    for n, key in enumerate(keys, start=1):
+    for key in keys:
         existing = AuthorityItem.objects.filter(agency=agency, violation_key=key).first()
         if existing is not None:
             items.append(existing)
@@ -725,15 +725,14 @@ def authority_demo_seed(
                 actor=actor,
                 agency=agency,
                 provision=provision,
-                code=f"CF{n:04d}",
                 responsible_post=_("Enforcement division"),
                 benchmark_from=on,
                 region=division,
             )
-        except ValidationError:
+        except ValidationError:  # the provision sets no penalty
             continue
         if publish:
-            authority_item_publish(actor=actor, item=item)
+            item = authority_item_publish(actor=actor, item=item)
             for b in item.benchmarks.all():
                 benchmark_publish(actor=actor, benchmark=b)
         items.append(item)
