@@ -79,6 +79,18 @@ def _fvl(request: Request, pk: int) -> FirstViolationList:
         raise Http404 from exc
 
 
+class _PublishApi(APIView):
+    """A POST-only action on one record: other methods look the record up first, so an id
+    outside the caller's scope answers 404 whatever the method."""
+
+    def lookup(self, request: Request, pk: int) -> Any:
+        raise NotImplementedError
+
+    def http_method_not_allowed(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.lookup(request, kwargs["pk"])
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+
 @extend_schema_view(
     get=extend_schema(operation_id="enforcement_authority_item_list", parameters=ITEM_FILTERS),
     post=extend_schema(
@@ -165,10 +177,11 @@ class AuthorityItemDetailApi(APIView):
         responses=AuthorityItemDetailSerializer,
     )
 )
-class AuthorityItemPublishApi(APIView):
+class AuthorityItemPublishApi(_PublishApi):
     """Publish an item (sets is_published and published_at)."""
 
     queryset = AuthorityItem.objects.none()
+    lookup = staticmethod(_item)  # type: ignore[assignment]
 
     def post(self, request: Request, pk: int) -> Response:
         item = _item(request, pk)
@@ -295,10 +308,11 @@ class BenchmarkDetailApi(APIView):
         responses=BenchmarkOutputSerializer,
     )
 )
-class BenchmarkPublishApi(APIView):
+class BenchmarkPublishApi(_PublishApi):
     """Publish a version; the previous published version ends the day before it starts."""
 
     queryset = DiscretionBenchmark.objects.none()
+    lookup = staticmethod(_benchmark)  # type: ignore[assignment]
 
     def post(self, request: Request, pk: int) -> Response:
         benchmark = _benchmark(request, pk)
@@ -393,8 +407,11 @@ class FirstViolationListDetailApi(APIView):
         responses=FirstViolationListOutputSerializer,
     )
 )
-class FirstViolationListPublishApi(APIView):
+class FirstViolationListPublishApi(_PublishApi):
+    """Publish a list; the previous list of its sector and region ends the day before."""
+
     queryset = FirstViolationList.objects.none()
+    lookup = staticmethod(_fvl)  # type: ignore[assignment]
 
     def post(self, request: Request, pk: int) -> Response:
         fvl = _fvl(request, pk)

@@ -9,11 +9,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from fazhi.enforcement.forms.authority import (
     AuthorityItemForm,
@@ -244,18 +243,20 @@ def authority_draft(request: HttpRequest) -> HttpResponse:
     return render(request, "enforcement/authority/draft.html", {"form": form, "preview": preview})
 
 
-@require_POST
 def authority_publish(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_or_404(request, pk)
+    if request.method != "POST":  # looked up first: outside scope is 404 for every method
+        return HttpResponseNotAllowed(["POST"])
     services.require_manager(request.user, item.agency)
     services.authority_item_publish(actor=request.user, item=item)
     messages.success(request, _("Authority item published."))
     return redirect("enforcement:authority-detail", item.pk)
 
 
-@require_POST
 def authority_basis_confirm(request: HttpRequest, pk: int, basis_pk: int) -> HttpResponse:
     item = _item_or_404(request, pk)
+    if request.method != "POST":  # looked up first: outside scope is 404 for every method
+        return HttpResponseNotAllowed(["POST"])
     services.require_manager(request.user, item.agency)
     if not request.user.has_role("legal_reviewer"):
         raise PermissionDenied(_("Only a legal reviewer confirms an inferred legal basis."))
@@ -331,9 +332,10 @@ def benchmark_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _benchmark_page(request, benchmark.item, benchmark)
 
 
-@require_POST
 def benchmark_publish(request: HttpRequest, pk: int) -> HttpResponse:
     benchmark = _benchmark_or_404(request, pk)
+    if request.method != "POST":  # looked up first: outside scope is 404 for every method
+        return HttpResponseNotAllowed(["POST"])
     services.require_manager(request.user, benchmark.item.agency)
     try:
         services.benchmark_publish(actor=request.user, benchmark=benchmark)
@@ -418,9 +420,10 @@ def fvl_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@require_POST
 def fvl_publish(request: HttpRequest, pk: int) -> HttpResponse:
     fvl = _fvl_or_404(request, pk)
+    if request.method != "POST":  # looked up first: outside scope is 404 for every method
+        return HttpResponseNotAllowed(["POST"])
     services.require_manager(request.user, fvl.issuing_agency)
     try:
         services.first_violation_list_publish(actor=request.user, fvl=fvl)
