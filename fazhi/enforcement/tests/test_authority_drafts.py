@@ -99,3 +99,64 @@ def test_demo_seed(org_tree: Any, laws: None) -> None:
         "food-safety-law/art-124", "road-traffic-safety-law/art-90"
     ]
     assert FirstViolationList.objects.filter(issuing_agency=agency).count() == 1
+
+
+def test_draft_page_previews_then_saves(
+    org_tree: Any, make_user: Any, art124: Provision, django_assert_max_num_queries: Any
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from fazhi.enforcement.models import AuthorityItem
+
+    leader = make_user("leader", role="agency_leader", scope="agency",
+                       agency=org_tree.xincheng_market)
+    client = Client()
+    client.force_login(leader)
+    url = reverse("enforcement:authority-draft")
+    assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(40):
+        preview = client.get(url, {"agency": org_tree.xincheng_market.pk,
+                                   "key": "food-safety-law/art-124"})
+    text = preview.content.decode()
+    assert "food-safety-law/art-124" in text
+    assert "50000" in text
+    assert not AuthorityItem.objects.exists()
+    response = client.post(url, {"agency": org_tree.xincheng_market.pk, "provision": art124.pk,
+                                 "benchmark_from": "2026-01-01", "responsible_post": "食品科"})
+    assert response.status_code == 302
+    item = AuthorityItem.objects.get()
+    assert item.responsible_post == "食品科"
+    detail = client.get(reverse("enforcement:authority-detail", args=[item.pk])).content.decode()
+    assert art124.get_absolute_url() in detail.replace("&amp;", "&")
+    assert "从轻" in detail
+    bad = client.post(url, {"agency": org_tree.xincheng_market.pk, "key": "food-safety-law/art-1"})
+    assert bad.status_code == 200
+    assert AuthorityItem.objects.count() == 1
+
+
+def test_draft_api(org_tree: Any, make_user: Any, art124: Provision) -> None:
+    from django.test import Client
+
+    leader = make_user("leader", role="legal_reviewer", scope="agency",
+                       agency=org_tree.xincheng_market)
+    client = Client()
+    client.force_login(leader)
+    response = client.post("/api/v1/enforcement/authority-items/draft/", {
+        "agency": org_tree.xincheng_market.pk, "key": "road-traffic-safety-law/art-90",
+        "benchmark_from": "2026-01-01",
+    }, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["violation_key"] == "road-traffic-safety-law/art-90"
+    assert (body["fine_min"], body["fine_max"]) == ("20.00", "200.00")
+    (benchmark,) = body["benchmarks"]
+    tiers = {t["level"]: t for t in benchmark["tiers"]}
+    assert (tiers["lighter"]["fine_min"], tiers["lighter"]["fine_max"]) == ("20.00", "74.00")
+    assert tiers["mitigated"]["requires_legal_review"] is True
+    other = make_user("bt", role="legal_reviewer", scope="agency", agency=org_tree.baotou_market)
+    client.force_login(other)
+    refused = client.post("/api/v1/enforcement/authority-items/draft/", {
+        "agency": org_tree.xincheng_market.pk, "key": "road-traffic-safety-law/art-90",
+    }, content_type="application/json")
+    assert refused.status_code == 403
