@@ -190,7 +190,7 @@ def test_first_violation_pages(world: Any, django_assert_max_num_queries: Any) -
     response = client.post(reverse("enforcement:fvl-create"), {
         "issuing_agency": world.org.xincheng_market.pk,
         "sector": world.org.xincheng_market.sector_id,
-        "name": "新城区市场监管首违不罚清单", "lookback_days": "365", "valid_from": "2026-01-01",
+        "name": "新城区市场监管清单XCMARK", "lookback_days": "365", "valid_from": "2026-01-01",
         "entries": "food-safety-law/art-126 | 未按规定查验 | 10\nadvertising-law/art-58 | 广告\n",
     })
     assert response.status_code == 302
@@ -201,7 +201,7 @@ def test_first_violation_pages(world: Any, django_assert_max_num_queries: Any) -
         ("advertising-law/art-58", 15), ("food-safety-law/art-126", 10)
     ]
     with django_assert_max_num_queries(12):
-        assert "首违不罚清单" in client.get(reverse("enforcement:fvl-list")).content.decode()
+        assert "XCMARK" in client.get(reverse("enforcement:fvl-list")).content.decode()
     with django_assert_max_num_queries(12):
         detail = client.get(reverse("enforcement:fvl-detail", args=[fvl.pk])).content.decode()
     assert "food-safety-law/art-126" in detail
@@ -211,7 +211,7 @@ def test_first_violation_pages(world: Any, django_assert_max_num_queries: Any) -
     assert fvl.published_at is not None
     other = login(world.baotou)
     assert other.get(reverse("enforcement:fvl-detail", args=[fvl.pk])).status_code == 404
-    assert "首违不罚清单" not in other.get(reverse("enforcement:fvl-list")).content.decode()
+    assert "XCMARK" not in other.get(reverse("enforcement:fvl-list")).content.decode()
     bad = client.post(reverse("enforcement:fvl-create"), {
         "issuing_agency": world.org.xincheng_market.pk,
         "sector": world.org.xincheng_market.sector_id,
