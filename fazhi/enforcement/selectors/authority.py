@@ -123,21 +123,78 @@ def _in_force(qs: QuerySet[Any], on: date) -> QuerySet[Any]:
 
 def benchmark_in_force(item: AuthorityItem | int, on: date) -> DiscretionBenchmark | None:
     """The published benchmark version of `item` in force on `on` (valid_from ≤ on ≤ valid_to),
-    with its tiers in order (lightest first); a version for the item's own division wins over one
-    without a region. None when the item has no published benchmark for that day. The case engine
-    uses the version in force at the time of the violation (rulebook §10.2 rule 5)."""
+    with its tiers in order (lightest first). Only versions for the item agency's division or a
+    division above it (or for no region) apply; the most specific region wins, then the latest
+    start. None when no published version covers the day. The case engine uses the version in
+    force at the time of the violation (rulebook §10.2 rule 5; a later, lighter version may be
+    found with `benchmark_versions_published`)."""
     item_id = item if isinstance(item, int) else item.pk
-    candidates = list(
-        _in_force(DiscretionBenchmark.objects.filter(item_id=item_id, is_published=True), on)
+    home = (
+        AuthorityItem.objects.filter(pk=item_id)
+        .values_list("agency__government__division__path", flat=True)
+        .first()
+    ) or ""
+    candidates = [
+        b
+        for b in _in_force(benchmark_versions_published(item_id), on)
+        if b.region_id is None or home.startswith(b.region.path)
+    ]
+    if not candidates:
+        return None
+    # Most specific region first (deepest path); the sort is stable, so the latest start next.
+    candidates.sort(key=lambda b: -(len(b.region.path) if b.region_id else 0))
+    return candidates[0]
+
+
+def benchmark_versions_published(item: AuthorityItem | int) -> QuerySet[DiscretionBenchmark]:
+    """Every published version of `item`, latest first, with tiers (lightest first)."""
+    item_id = item if isinstance(item, int) else item.pk
+    return (
+        DiscretionBenchmark.objects.filter(item_id=item_id, is_published=True)
         .select_related("region")
         .prefetch_related(Prefetch("tiers", queryset=BenchmarkTier.objects.order_by("position")))
         .order_by("-valid_from", "-pk")
     )
-    if not candidates:
-        return None
-    # Most specific region first (deepest path), then the latest start.
-    candidates.sort(key=lambda b: -(len(b.region.path) if b.region_id else 0))
-    return candidates[0]
+
+
+def authority_items_published(filters: Mapping[str, Any] | None = None) -> QuerySet[AuthorityItem]:
+    """Published items for the public portal (事前公开, rulebook §2.1; no user, no scope: the
+    published list is public by law). Filters: agency (id), act_type, sector (code), q."""
+    filters = filters or {}
+    qs = AuthorityItem.objects.filter(is_published=True).select_related("agency", "sector")
+    agency = str(filters.get("agency") or "").strip()
+    if agency.isdigit():
+        qs = qs.filter(agency_id=int(agency))
+    if filters.get("act_type"):
+        qs = qs.filter(act_type=filters["act_type"])
+    if filters.get("sector"):
+        qs = qs.filter(sector__code=filters["sector"])
+    q = str(filters.get("q") or "").strip()[:100]
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__iexact=q))
+    return qs.prefetch_related(
+        Prefetch("bases", queryset=AuthorityBasis.objects.select_related("provision__law")),
+        Prefetch(
+            "benchmarks",
+            queryset=DiscretionBenchmark.objects.filter(is_published=True)
+            .prefetch_related(
+                Prefetch("tiers", queryset=BenchmarkTier.objects.order_by("position"))
+            )
+            .order_by("-valid_from"),
+        ),
+    ).order_by("agency__name", "code", "pk")
+
+
+def first_violation_lists_published() -> QuerySet[FirstViolationList]:
+    """Published first-violation lists with their entries, for the public portal."""
+    return (
+        FirstViolationList.objects.filter(is_published=True)
+        .select_related("sector", "region", "issuing_agency")
+        .prefetch_related(
+            Prefetch("entries", queryset=FirstViolationEntry.objects.order_by("violation_key"))
+        )
+        .order_by("sector__code", "-valid_from", "pk")
+    )
 
 
 def _sector_of(sector: Sector | str | int) -> Q:

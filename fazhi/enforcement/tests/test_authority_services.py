@@ -196,3 +196,34 @@ def test_first_violation_list_refuses_bad_input(org_tree: Any) -> None:
                                                  valid_from=date(2026, 1, 1))
     with pytest.raises(ValidationError):
         services.first_violation_list_publish(actor=None, fvl=empty)
+
+
+def test_benchmark_in_force_prefers_the_nearest_region(org_tree: Any, item: AuthorityItem) -> None:
+    o = org_tree
+    day = date(2026, 3, 1)
+    versions = {}
+    for name, region, start in [("none", None, date(2025, 1, 1)), ("region", o.region,
+                                date(2025, 6, 1)), ("district", o.xincheng, date(2025, 2, 1)),
+                                ("baotou", o.baotou, date(2026, 1, 1))]:
+        b = services.benchmark_create(actor=None, item=item, valid_from=start, tiers=tiers(),
+                                      region=region)
+        versions[name] = services.benchmark_publish(actor=None, benchmark=b)
+    # Xincheng's own version wins over the region's and the national one; Baotou's never applies
+    assert selectors.benchmark_in_force(item, day).pk == versions["district"].pk
+    assert selectors.benchmark_in_force(item, date(2025, 1, 15)).pk == versions["none"].pk
+    assert [b.pk for b in selectors.benchmark_versions_published(item)] == [
+        versions[n].pk for n in ("baotou", "region", "district", "none")
+    ]
+
+
+def test_published_selectors_for_the_portal(item: AuthorityItem) -> None:
+    assert not selectors.authority_items_published().exists()
+    services.authority_item_publish(actor=None, item=item)
+    draft = services.benchmark_create(actor=None, item=item, valid_from=date(2026, 1, 1),
+                                      tiers=tiers())
+    (found,) = selectors.authority_items_published({"sector": "market"})
+    assert list(found.benchmarks.all()) == []  # drafts stay private
+    services.benchmark_publish(actor=None, benchmark=draft)
+    (found,) = selectors.authority_items_published({"q": "超速"})
+    assert [b.pk for b in found.benchmarks.all()] == [draft.pk]
+    assert not selectors.first_violation_lists_published().exists()

@@ -178,6 +178,9 @@ def test_benchmark_editor_refuses_in_chinese_and_saves(world: Any) -> None:
     client.post(reverse("enforcement:benchmark-publish", args=[benchmark.pk]))
     benchmark.refresh_from_db()
     assert benchmark.is_published
+    detail = client.get(reverse("enforcement:authority-detail", args=[item.pk])).content.decode()
+    assert "mitigated情形" in detail
+    assert "<td>罚款</td>" in detail  # tier types by their Chinese names
     # a published version is not edited
     edit = reverse("enforcement:benchmark-edit", args=[benchmark.pk])
     assert client.get(edit).status_code == 403

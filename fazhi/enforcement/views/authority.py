@@ -132,10 +132,14 @@ def authority_export(request: HttpRequest) -> HttpResponse:
 def authority_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_or_404(request, pk)
     labels = {str(k): v for k, v in PENALTY_TYPE_LABELS.items()}
+    benchmarks = list(item.benchmarks.all())
+    for bm in benchmarks:
+        for tier in bm.tiers.all():  # prefetched
+            tier.type_labels = [labels.get(t, t) for t in tier.penalty_types or []]
     return render(request, "enforcement/authority/item_detail.html", {
         "item": item,
         "bases": list(item.bases.all()),
-        "benchmarks": list(item.benchmarks.all()),
+        "benchmarks": benchmarks,
         "type_labels": [labels.get(t, t) for t in item.penalty_types or []],
         "can_manage": selectors.can_manage_agency(request.user, item.agency),
         "can_confirm": selectors.can_manage_agency(request.user, item.agency)
