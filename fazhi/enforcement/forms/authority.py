@@ -141,10 +141,22 @@ class TierForm(forms.Form):
         help_text=_("Only when this tier deliberately overlaps its neighbour."),
     )
 
+    def __init__(self, *args: Any, types: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.tier_level == "no_penalty":  # art. 33: no type, no fine
+            for name in ("penalty_types", "fine_min", "fine_max", "overlap_note"):
+                del self.fields[name]
+        elif types:  # only the item's statutory types are offered (rulebook §10.2 rule 3)
+            field = self.fields["penalty_types"]
+            field.choices = [c for c in field.choices if c[0] in set(types)]  # type: ignore[attr-defined]
+
+    @property
+    def tier_level(self) -> str:
+        return str(self.initial.get("level") or self.data.get(self.add_prefix("level"), ""))
+
     @property
     def level_label(self) -> str:
-        level = self.initial.get("level") or self.data.get(self.add_prefix("level"), "")
-        return str(TIER_LABELS.get(level, level))  # type: ignore[call-overload]
+        return str(TIER_LABELS.get(self.tier_level, self.tier_level))  # type: ignore[call-overload]
 
 
 TierFormSet = forms.formset_factory(TierForm, extra=0, min_num=1, max_num=5, validate_max=True)

@@ -121,6 +121,9 @@ def test_draft_page_previews_then_saves(
     text = preview.content.decode()
     assert "food-safety-law/art-124" in text
     assert "50000" in text
+    preview = client.post(url, {"agency": org_tree.xincheng_market.pk, "provision": art124.pk,
+                                "preview": "1"})
+    assert "50000" in preview.content.decode()
     assert not AuthorityItem.objects.exists()
     response = client.post(url, {"agency": org_tree.xincheng_market.pk, "provision": art124.pk,
                                  "benchmark_from": "2026-01-01", "responsible_post": "食品科"})

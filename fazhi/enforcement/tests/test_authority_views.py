@@ -175,6 +175,14 @@ def test_benchmark_editor_refuses_in_chinese_and_saves(world: Any) -> None:
     assert response.status_code == 302
     benchmark = DiscretionBenchmark.objects.get()
     assert benchmark.tiers.count() == 5
+    # an empty tier is left out
+    no_mitigated = _tier_post({"lighter": ("200", "740"), "ordinary": ("740", "1460"),
+                               "heavier": ("1460", "2000")}, valid_from="2026-02-01")
+    assert client.post(url, no_mitigated).status_code == 302
+    latest = DiscretionBenchmark.objects.get(valid_from=date(2026, 2, 1))
+    assert [t.level for t in latest.tiers.all()] == ["no_penalty", "lighter", "ordinary", "heavier"]
+    latest.tiers.all().delete()
+    latest.delete()
     client.post(reverse("enforcement:benchmark-publish", args=[benchmark.pk]))
     benchmark.refresh_from_db()
     assert benchmark.is_published

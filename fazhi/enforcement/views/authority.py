@@ -202,7 +202,10 @@ def authority_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 def authority_draft(request: HttpRequest) -> HttpResponse:
-    """One step: pick a penalty provision, see the library's drafts, save item + benchmark."""
+    """One step: pick a penalty provision, see the library's drafts, save item + benchmark.
+
+    GET with `key` (a link from the law reader) or POST with `preview` shows the drafts; a plain
+    POST saves them."""
     agencies = selectors.manageable_agencies(request.user)
     if not agencies.exists():
         raise PermissionDenied(_("You may not edit the authority lists of any agency."))
@@ -216,7 +219,7 @@ def authority_draft(request: HttpRequest) -> HttpResponse:
         drafts = selectors.provision_drafts(provision)
         if drafts is None:
             form.add_error("provision", _("This provision sets no administrative penalty."))
-        elif request.method == "POST":
+        elif request.method == "POST" and "preview" not in request.POST:
             agency = form.cleaned_data["agency"]
             services.require_manager(request.user, agency)
             try:
@@ -296,10 +299,19 @@ def _benchmark_page(
         initial = {"valid_from": timezone.localdate(), "issuing_body": item.agency.name,
                    "region": item.agency.government.division_id}
     form = BenchmarkForm(request.POST or None, initial=initial)
-    tiers = TierFormSet(request.POST or None, initial=_tier_initial(rows), prefix="tiers")
+    tiers = TierFormSet(
+        request.POST or None, initial=_tier_initial(rows), prefix="tiers",
+        form_kwargs={"types": item.penalty_types},
+    )
     findings: list[Any] = []
     if request.method == "POST" and form.is_valid() and tiers.is_valid():
-        rows = [t for t in tiers.cleaned_data if t]
+        # A tier left entirely empty is not part of the benchmark (no_penalty always is).
+        rows = [
+            t for t in tiers.cleaned_data
+            if t and (t["level"] == "no_penalty" or t.get("circumstances")
+                      or t.get("penalty_types") or t.get("fine_min") is not None
+                      or t.get("fine_max") is not None)
+        ]
         data = form.cleaned_data
         try:
             if benchmark is None:
