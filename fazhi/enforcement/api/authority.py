@@ -294,7 +294,7 @@ class BenchmarkDetailApi(APIView):
             services.benchmark_update(
                 actor=request.user, benchmark=benchmark, tiers=values.get("tiers"),
                 valid_from=values.get("valid_from"),
-                valid_to=values.get("valid_to", benchmark.valid_to),
+                valid_to=values.get("valid_to", services.KEEP),
                 issuing_body=values.get("issuing_body"),
             )
         except DjangoValidationError as exc:

@@ -45,6 +45,9 @@ ITEM_FIELDS = (
 )
 
 
+KEEP = object()  # "leave this field as it is" in update services
+
+
 class BenchmarkError(ValidationError):
     """A benchmark broke a rule of rules/benchmarks.py; `.findings` keeps each rule and basis."""
 
@@ -370,10 +373,11 @@ def benchmark_update(
     benchmark: DiscretionBenchmark,
     tiers: Sequence[Mapping[str, Any]] | None = None,
     valid_from: date | None = None,
-    valid_to: date | None = None,
+    valid_to: date | object | None = KEEP,
     issuing_body: str | None = None,
 ) -> DiscretionBenchmark:
-    """Edit a draft version; a published version is never edited (publish a new one)."""
+    """Edit a draft version; a published version is never edited (publish a new one). Arguments
+    left out keep their value (`valid_to=None` opens the version's end)."""
     benchmark = DiscretionBenchmark.objects.select_for_update().select_related("item").get(
         pk=benchmark.pk
     )
@@ -384,8 +388,10 @@ def benchmark_update(
     tiers = benchmark_tier_rows(benchmark) if tiers is None else tiers
     benchmark_check(benchmark.item, tiers)
     new_from = valid_from or benchmark.valid_from
-    _check_dates(benchmark.item, benchmark.region, new_from, valid_to, exclude=benchmark.pk)
-    benchmark.valid_from, benchmark.valid_to = new_from, valid_to
+    new_to = benchmark.valid_to if valid_to is KEEP else valid_to
+    assert new_to is None or isinstance(new_to, date)
+    _check_dates(benchmark.item, benchmark.region, new_from, new_to, exclude=benchmark.pk)
+    benchmark.valid_from, benchmark.valid_to = new_from, new_to
     if issuing_body is not None:
         benchmark.issuing_body = issuing_body
     benchmark.save()

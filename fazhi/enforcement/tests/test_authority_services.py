@@ -227,3 +227,17 @@ def test_published_selectors_for_the_portal(item: AuthorityItem) -> None:
     (found,) = selectors.authority_items_published({"q": "超速"})
     assert [b.pk for b in found.benchmarks.all()] == [draft.pk]
     assert not selectors.first_violation_lists_published().exists()
+
+
+def test_benchmark_update_keeps_what_it_is_not_given(item: AuthorityItem) -> None:
+    b = services.benchmark_create(actor=None, item=item, valid_from=date(2026, 1, 1),
+                                  valid_to=date(2026, 12, 31), tiers=tiers())
+    b = services.benchmark_update(actor=None, benchmark=b, issuing_body="新城区市场监管局")
+    assert (b.valid_from, b.valid_to) == (date(2026, 1, 1), date(2026, 12, 31))
+    assert b.tiers.count() == 4
+    b = services.benchmark_update(actor=None, benchmark=b, valid_to=None,
+                                  tiers=tiers(lighter=(200, 500), ordinary=(500, 1460)))
+    assert b.valid_to is None
+    assert b.tiers.get(level="lighter").fine_max == D(500)
+    with pytest.raises(services.BenchmarkError):
+        services.benchmark_update(actor=None, benchmark=b, valid_to=date(2025, 1, 1))
