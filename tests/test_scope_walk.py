@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -37,6 +38,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fazhi.core.identifiers import credit_code_check_char
 from fazhi.core.scope import Scope, scoped
+from fazhi.enforcement.models import AuthorityItem, DiscretionBenchmark, FirstViolationList
 from fazhi.orgs.models import Agency, Government
 from tests.urlwalk import Route, route_path, routes
 
@@ -115,6 +117,18 @@ def world(org_tree: Any, make_user: Any) -> World:
          make_user("BTMARK-PERSON", role="officer", scope="agency", agency=o.baotou_market)),
         ("BT", "", bt_gov),
     ]
+    # Authority lists (issue 4 §3): a Baotou item, its benchmark and a first-violation list.
+    bt_item = AuthorityItem.objects.create(
+        agency=o.baotou_market, code="BT-1", act_type="penalty", name="包头事项 BTMARK-ITEM"
+    )
+    w.records += [
+        ("BT", "BTMARK-ITEM", bt_item),
+        ("BT", "", DiscretionBenchmark.objects.create(
+            item=bt_item, valid_from=date(2026, 1, 1), issuing_body="BTMARK-BENCH")),
+        ("BT", "BTMARK-FVL", FirstViolationList.objects.create(
+            sector=o.baotou_market.sector, name="BTMARK-FVL", issuing_agency=o.baotou_market,
+            valid_from=date(2026, 1, 1))),
+    ]
     w.viewers = {
         "region_supervisor": make_user(
             "v-region", role="supervisor", scope="region", agency=o.hohhot_market
@@ -187,6 +201,22 @@ DETAIL_OBJECTS: dict[str, Factory] = {
     "assessment:target-detail": _target,
     "assessment-api:target-breakdown": _target,
     "assessment-api:target-entries": _target,
+    # -- enforcement: authority lists, benchmarks, first-violation lists (issue 4 §3)
+    **{
+        f"enforcement:{name}": _by_pk(AuthorityItem)
+        for name in ("authority-detail", "authority-edit", "authority-publish", "benchmark-create")
+    },
+    "enforcement:authority-basis-confirm": lambda w, viewer: [
+        (obj, {"pk": obj.pk, "basis_pk": 1}) for obj in w.foreign(AuthorityItem, viewer)
+    ],
+    **{
+        f"enforcement:{name}": _by_pk(DiscretionBenchmark)
+        for name in ("benchmark-edit", "benchmark-publish")
+    },
+    **{
+        f"enforcement:{name}": _by_pk(FirstViolationList)
+        for name in ("fvl-detail", "fvl-edit", "fvl-publish")
+    },
 }
 
 

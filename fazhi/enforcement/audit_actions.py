@@ -16,4 +16,15 @@ ACTIONS = {
     "enforcement.certificate.cancel": _("Enforcement certificate cancelled"),
     "enforcement.certificate.expire": _("Enforcement certificate expired"),
     "enforcement.training.record": _("Officer training recorded"),
+    # -- authority lists, benchmarks, first-violation lists (issue 4 §3)
+    "enforcement.authority_item.create": _("Authority item created"),
+    "enforcement.authority_item.update": _("Authority item changed"),
+    "enforcement.authority_item.publish": _("Authority item published"),
+    "enforcement.authority_item.confirm_basis": _("Inferred legal basis confirmed"),
+    "enforcement.benchmark.create": _("Discretion benchmark version created"),
+    "enforcement.benchmark.update": _("Discretion benchmark version changed"),
+    "enforcement.benchmark.publish": _("Discretion benchmark version published"),
+    "enforcement.first_violation_list.create": _("First-violation list created"),
+    "enforcement.first_violation_list.update": _("First-violation list changed"),
+    "enforcement.first_violation_list.publish": _("First-violation list published"),
 }

@@ -1,12 +1,47 @@
 """Back-office pages of sub-platform 4 under /enforcement/. One block per part of issue 4."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from fazhi.enforcement.views import authority as authority_views
 
 app_name = "enforcement"
 urlpatterns: list = [
     # -- registry: agencies (enforcement subjects), officers, certificates, Excel (issue 4 §1)
     # -- badges: printable badge PDF (§2); the public verify page is under portal:
     # -- authority lists, discretion benchmarks, first-violation lists (§3)
+    path("authority/", authority_views.authority_list, name="authority-list"),
+    path("authority/export.xlsx", authority_views.authority_export, name="authority-export"),
+    path("authority/new/", authority_views.authority_edit, name="authority-create"),
+    path("authority/draft/", authority_views.authority_draft, name="authority-draft"),
+    path("authority/<int:pk>/", authority_views.authority_detail, name="authority-detail"),
+    path("authority/<int:pk>/edit/", authority_views.authority_edit, name="authority-edit"),
+    path(
+        "authority/<int:pk>/publish/", authority_views.authority_publish, name="authority-publish"
+    ),
+    path(
+        "authority/<int:pk>/bases/<int:basis_pk>/confirm/",
+        authority_views.authority_basis_confirm,
+        name="authority-basis-confirm",
+    ),
+    path(
+        "authority/<int:pk>/benchmarks/new/",
+        authority_views.benchmark_create,
+        name="benchmark-create",
+    ),
+    path(
+        "authority/benchmarks/<int:pk>/edit/", authority_views.benchmark_edit,
+        name="benchmark-edit",
+    ),
+    path(
+        "authority/benchmarks/<int:pk>/publish/",
+        authority_views.benchmark_publish,
+        name="benchmark-publish",
+    ),
+    path("first-violation/", authority_views.fvl_list, name="fvl-list"),
+    path("first-violation/new/", authority_views.fvl_create, name="fvl-create"),
+    path("first-violation/<int:pk>/", authority_views.fvl_detail, name="fvl-detail"),
+    path("first-violation/<int:pk>/edit/", authority_views.fvl_edit, name="fvl-edit"),
+    path("first-violation/<int:pk>/publish/", authority_views.fvl_publish, name="fvl-publish"),
     # -- cases (§4)
     # -- documents (§5)
     # -- disclosure back office (§6)

@@ -1,12 +1,52 @@
 """JSON API of sub-platform 4 under /api/v1/enforcement/ (issue 4 §8): same scope as the pages."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from fazhi.enforcement.api import authority as authority_api
 
 app_name = "enforcement-api"
 urlpatterns: list = [
     # -- registry (§1)
     # -- badges (§2)
     # -- authority (§3)
+    path(
+        "authority-items/", authority_api.AuthorityItemListApi.as_view(),
+        name="authority-item-list",
+    ),
+    path(
+        "authority-items/draft/", authority_api.AuthorityItemDraftApi.as_view(),
+        name="authority-item-draft",
+    ),
+    path(
+        "authority-items/<int:pk>/", authority_api.AuthorityItemDetailApi.as_view(),
+        name="authority-item-detail",
+    ),
+    path(
+        "authority-items/<int:pk>/publish/", authority_api.AuthorityItemPublishApi.as_view(),
+        name="authority-item-publish",
+    ),
+    path("benchmarks/", authority_api.BenchmarkListApi.as_view(), name="benchmark-list"),
+    path(
+        "benchmarks/<int:pk>/", authority_api.BenchmarkDetailApi.as_view(),
+        name="benchmark-detail",
+    ),
+    path(
+        "benchmarks/<int:pk>/publish/", authority_api.BenchmarkPublishApi.as_view(),
+        name="benchmark-publish",
+    ),
+    path(
+        "first-violation-lists/", authority_api.FirstViolationListListApi.as_view(),
+        name="first-violation-list-list",
+    ),
+    path(
+        "first-violation-lists/<int:pk>/", authority_api.FirstViolationListDetailApi.as_view(),
+        name="first-violation-list-detail",
+    ),
+    path(
+        "first-violation-lists/<int:pk>/publish/",
+        authority_api.FirstViolationListPublishApi.as_view(),
+        name="first-violation-list-publish",
+    ),
     # -- cases (§4)
     # -- documents (§5)
     # -- disclosure (§6)

@@ -116,6 +116,9 @@ class DiscretionBenchmark(models.Model):
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The draft the laws app made from the penalty provision (fazhi.laws.penalties.draft_benchmark):
+    # per-regime ranges (fixed amounts, multiples of the goods value…) kept for the reader.
+    draft = models.JSONField(_("draft from the statute"), default=dict, blank=True)
 
     scope = Scope(agency="item__agency", division="item__agency__government__division")
 
@@ -151,6 +154,9 @@ class BenchmarkTier(models.Model):
         _("requires collective discussion"), default=False
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    legal_ground = models.CharField(_("legal ground"), max_length=200, blank=True)
+    # rules/benchmarks.py: tiers must not overlap unless the overlap is explicitly documented.
+    overlap_note = models.CharField(_("documented overlap"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("benchmark tier")
@@ -169,12 +175,23 @@ class FirstViolationList(models.Model):
         Division, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
     )
     name = models.CharField(_("name"), max_length=200)
+    # Who issued (and maintains) the list; it decides who may see and edit the draft (scope).
+    issuing_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="first_violation_lists",
+        verbose_name=_("issuing agency"),
+    )
     # Look-back window for "first" (rulebook §10.3: typically 1–2 years [PRAC], configurable).
     lookback_days = models.PositiveIntegerField(_("look-back window (days)"), default=730)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    scope = Scope(agency="issuing_agency", division="issuing_agency__government__division")
 
     class Meta:
         verbose_name = _("first-violation no-penalty list")
