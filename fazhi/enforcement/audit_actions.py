@@ -16,4 +16,11 @@ ACTIONS = {
     "enforcement.certificate.cancel": _("Enforcement certificate cancelled"),
     "enforcement.certificate.expire": _("Enforcement certificate expired"),
     "enforcement.training.record": _("Officer training recorded"),
+    # registry (issue 4 §1): enforcement subjects and Excel import
+    "enforcement.subject.create": _("Enforcement subject registered"),
+    "enforcement.subject.update": _("Enforcement subject changed"),
+    "enforcement.subject.publish": _("Enforcement subject published"),
+    "enforcement.subject.withdraw": _("Enforcement subject withdrawn from publication"),
+    "enforcement.registry.import": _("Registry workbook imported"),
+    "enforcement.registry.export": _("Registry workbook exported"),
 }
