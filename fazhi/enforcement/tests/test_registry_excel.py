@@ -114,7 +114,8 @@ def test_valid_file_is_written_in_bulk_with_audit(org_tree: Any, supervisor: Any
     after = counts()
     assert after[:4] == (before[0] + 2, before[1] + 3, before[2] + 3, before[3] + 2)
     station = Agency.objects.get(credit_code=entrusted)
-    assert station.kind == "entrusted" and station.entrusted_by.credit_code == sector_office
+    assert station.kind == "entrusted"
+    assert station.entrusted_by.credit_code == sector_office
     assert station.enforcement_subject.entrustment_document == "新农牧委〔2026〕1号"
     office = Agency.objects.get(credit_code=sector_office).enforcement_subject
     assert (office.is_published, office.published_on) == (True, date(2026, 5, 1))
@@ -141,7 +142,8 @@ def test_one_bad_row_in_a_hundred_writes_nothing(org_tree: Any, supervisor: Any)
     before = counts()
     result = excel.registry_import(actor=supervisor, file=workbook(officers=rows), today=TODAY)
     assert not result.ok
-    assert [str(i) for i in result.issues] == ["执法人员 第53行 身份证号码：公民身份号码的校验码错误。"]
+    assert [str(i) for i in result.issues] == ["执法人员 第53行 身份证号码："
+      "公民身份号码的校验码错误。"]
     assert counts() == before
 
 
@@ -163,19 +165,22 @@ ERROR_CASES = [
     ("entrusted without entruster",
      lambda o: ([subject_row("甲", make_credit_code("150102", 603), kind="受委托组织",
                              委托书="某委托书")], None),
-     ["执法主体 第2行 委托机关统一社会信用代码：受委托组织必须写明委托机关（《行政处罚法》第二十条）。"]),
+     ["执法主体 第2行 委托机关统一社会信用代码："
+      "受委托组织必须写明委托机关（《行政处罚法》第二十条）。"]),
     ("entruster not an organ",
      lambda o: ([subject_row("甲", make_credit_code("150102", 604), kind="法律法规授权组织"),
                  subject_row("乙", make_credit_code("150102", 605), kind="受委托组织",
                              委托机关统一社会信用代码=make_credit_code("150102", 604),
                              委托书="某委托书")], None),
-     ["执法主体 第3行 委托机关统一社会信用代码：只有法定行政机关可以委托（《行政处罚法》第二十条）。"]),
+     ["执法主体 第3行 委托机关统一社会信用代码："
+      "只有法定行政机关可以委托（《行政处罚法》第二十条）。"]),
     ("unknown sector",
      lambda o: ([subject_row("甲", make_credit_code("150102", 606), 执法领域="星际航行")], None),
      ["执法主体 第2行 执法领域：平台没有此名称或代码的执法领域。"]),
     ("unknown agency",
      lambda o: (None, [officer_row("张三", make_resident_id(1), make_credit_code("150102", 607))]),
-     ["执法人员 第2行 所属机关统一社会信用代码：本文件和您的数据范围内都没有此统一社会信用代码的机关。"]),
+     ["执法人员 第2行 所属机关统一社会信用代码："
+      "本文件和您的数据范围内都没有此统一社会信用代码的机关。"]),
     ("duplicate resident id in file",
      lambda o: (None, [officer_row("张三", make_resident_id(1), o.xincheng_market.credit_code),
                        officer_row("张叁", make_resident_id(1), o.xincheng_market.credit_code)]),
@@ -254,7 +259,8 @@ def test_scope_limits_what_may_be_imported(org_tree: Any, make_user: Any) -> Non
 
 def test_not_a_workbook_and_wrong_headings(supervisor: Any) -> None:
     result = excel.registry_import(actor=supervisor, file=io.BytesIO(b"not a zip"), today=TODAY)
-    assert not result.ok and "Excel" in str(result.issues[0])
+    assert not result.ok
+    assert "Excel" in str(result.issues[0])
     wb = Workbook()
     wb.active.title = excel.OFFICER_SHEET
     wb.active.append(["名字", "身份证"])
@@ -262,7 +268,8 @@ def test_not_a_workbook_and_wrong_headings(supervisor: Any) -> None:
     wb.save(buffer)
     buffer.seek(0)
     result = excel.registry_import(actor=supervisor, file=buffer, today=TODAY)
-    assert len(result.issues) == 1 and "第1行" in str(result.issues[0])
+    assert len(result.issues) == 1
+    assert "第1行" in str(result.issues[0])
 
 
 def _seed_registry(org_tree: Any, sector: Any) -> None:
@@ -385,7 +392,8 @@ def test_upload_page(org_tree: Any, supervisor: Any, make_user: Any) -> None:
                                           org_tree.xincheng_market.credit_code)])
     good.name = "officers.xlsx"
     response = client.post(url, {"file": good})
-    assert response.status_code == 200 and response.context["result"].officers_created == 1
+    assert response.status_code == 200
+    assert response.context["result"].officers_created == 1
     officer_client = Client()
     officer_client.force_login(make_user("o", role="officer", scope="agency",
                                          agency=org_tree.xincheng_market))

@@ -62,12 +62,15 @@ def test_subject_list_scoped_filtered_and_bounded(registry: Any,
     client = client_for(registry.hohhot_sup)
     with django_assert_max_num_queries(12):
         body = client.get(url).content.decode()
-    assert "新城区市场监督管理局" in body and "呼和浩特市市场监督管理局" in body
+    assert "新城区市场监督管理局" in body
+    assert "呼和浩特市市场监督管理局" in body
     assert "包头市市场监督管理局" not in body
     body = client.get(url, {"published": "1"}).content.decode()
-    assert "新城区市场监督管理局" in body and "呼和浩特市市场监督管理局" not in body
+    assert "新城区市场监督管理局" in body
+    assert "呼和浩特市市场监督管理局" not in body
     body = client.get(url, {"division": "150102"}).content.decode()
-    assert "呼和浩特市市场监督管理局" not in body and "新城区市场监督管理局" in body
+    assert "呼和浩特市市场监督管理局" not in body
+    assert "新城区市场监督管理局" in body
     body = client.get(url, {"kind": "entrusted"}).content.decode()
     assert "新城区市场监督管理局" not in body
     body = client.get(url, {"sector": "market"}).content.decode()
@@ -99,9 +102,12 @@ def test_subject_detail_officers_and_counts(registry: Any,
         response = client.get(url)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "张三" in body and "李四" in body and "150102-01-0001" in body
+    assert "张三" in body
+    assert "李四" in body
+    assert "150102-01-0001" in body
     counts = {c.state: c.count for c in response.context["counts"]}
-    assert counts["active"] == 1 and counts["applied"] == 0
+    assert counts["active"] == 1
+    assert counts["applied"] == 0
     # out of scope: 404
     other = reverse("enforcement:subject-detail", args=[registry.org.baotou_market.pk])
     assert client_for(registry.leader).get(other).status_code == 404
@@ -117,15 +123,20 @@ def test_officer_list_filters_and_no_resident_ids(registry: Any,
     assert registry.zhang.resident_id not in body
     assert registry.zhang.resident_id[:6] + "*" not in body
     body = client.get(url, {"state": "active"}).content.decode()
-    assert "张三" in body and "李四" not in body
+    assert "张三" in body
+    assert "李四" not in body
     body = client.get(url, {"auxiliary": "1"}).content.decode()
-    assert "王辅" in body and "张三" not in body
+    assert "王辅" in body
+    assert "张三" not in body
     body = client.get(url, {"name": "李"}).content.decode()
-    assert "李四" in body and "张三" not in body
+    assert "李四" in body
+    assert "张三" not in body
     body = client.get(url, {"agency": registry.org.baotou_market.pk}).content.decode()
-    assert "赵包头" in body and "张三" not in body
+    assert "赵包头" in body
+    assert "张三" not in body
     body = client_for(registry.leader).get(url).content.decode()
-    assert "赵包头" not in body and "张三" in body
+    assert "赵包头" not in body
+    assert "张三" in body
 
 
 def test_officer_list_query_count_does_not_grow(registry: Any, make_officer: Any,
@@ -156,7 +167,8 @@ def test_officer_detail_history_training_and_masked_id(
     assert rid not in body
     assert rid[0] + "*" * 16 + rid[-1] in body  # masked by fazhi.core.redaction
     years = {t.year: t for t in response.context["training"]}
-    assert years[2025].hours == 60 and years[2025].met
+    assert years[2025].hours == 60
+    assert years[2025].met
     assert not years[date.today().year].met or date.today().year == 2025
     # the history: apply, pass exam, issue, activate
     assert [e.event for e in response.context["rows"][0]["certificate"].events.all()] == [
@@ -264,11 +276,13 @@ def test_subject_edit_and_publish_by_supervisor_only(registry: Any) -> None:
     assert client.post(url, {"publish": "1"}).status_code == 302
     subject = registry.org.hohhot_market.enforcement_subject
     subject.refresh_from_db()
-    assert subject.area == "呼和浩特市" and subject.is_published
+    assert subject.area == "呼和浩特市"
+    assert subject.is_published
     # statutory organs have no entrustment document: the form shows the error
     response = client.post(url, {"qualification_basis": "", "basis_provisions": "",
                                  "domain": "", "area": "", "entrustment_document": "某委托书"})
-    assert response.status_code == 200 and "委托" in response.content.decode()
+    assert response.status_code == 200
+    assert "委托" in response.content.decode()
 
 
 def test_resident_id_test_fixture_is_valid() -> None:
