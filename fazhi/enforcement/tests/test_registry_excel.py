@@ -125,11 +125,16 @@ def test_valid_file_is_written_in_bulk_with_audit(org_tree: Any, supervisor: Any
     assert (zhang.state, zhang.expires_on) == ("active", date(2030, 1, 9))  # 6 years, decree 96
     assert CertificateEvent.objects.filter(certificate=zhang, event="issue").count() == 1
     assert not Officer.objects.get(name="王辅").certificates.exists()
-    actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))[before[4]:]
-    assert actions.count("orgs.agency.create") == 2
-    assert actions.count("enforcement.subject.create") == 3
-    assert actions.count("enforcement.officer.create") == 3
-    assert actions.count("enforcement.certificate.issue") == 2
+    entries = list(AuditEntry.objects.order_by("id"))[before[4]:]
+    by_action = {e.action: e for e in entries}
+    assert [e.action for e in entries] == [
+        "orgs.agency.create", "enforcement.subject.create", "enforcement.officer.create",
+        "enforcement.certificate.issue", "enforcement.registry.import"]
+    assert sorted(by_action["orgs.agency.create"].detail["ids"]) == sorted(
+        [station.pk, office.pk])
+    assert by_action["enforcement.officer.create"].detail["count"] == 3
+    assert set(by_action["enforcement.certificate.issue"].detail["ids"]) == {li.pk, zhang.pk}
+    actions = [e.action for e in entries]
     assert actions[-1] == "enforcement.registry.import"
 
 
