@@ -8,6 +8,7 @@ app_name = "enforcement"
 urlpatterns: list = [
     # -- registry: agencies (enforcement subjects), officers, certificates, Excel (issue 4 §1)
     path("subjects/", registry.SubjectListView.as_view(), name="subject-list"),
+    path("subjects/new/", registry.SubjectCreateView.as_view(), name="subject-create"),
     path("subjects/<int:pk>/", registry.SubjectDetailView.as_view(), name="subject-detail"),
     path("subjects/<int:pk>/edit/", registry.SubjectEditView.as_view(), name="subject-edit"),
     path("officers/", registry.OfficerListView.as_view(), name="officer-list"),

@@ -74,6 +74,19 @@ class SubjectForm(forms.ModelForm):
             self.initial["basis_provisions"] = "; ".join(self.instance.basis_provisions or [])
 
 
+class SubjectCreateForm(SubjectForm):
+    """Register an agency of the tree (in the user's scope, not yet a subject) as a subject."""
+
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=None)
+
+    class Meta(SubjectForm.Meta):
+        fields = ["agency", *SubjectForm.Meta.fields]
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Workbook (.xlsx)"))
 

@@ -228,3 +228,14 @@ def certificate_get_for(user: Any, pk: int) -> Certificate:
     return scoped(Certificate.objects.all(), user).select_related("officer__agency", "sector").get(
         pk=pk
     )
+
+
+def subjects_published() -> QuerySet[EnforcementSubject]:
+    """Published enforcement subjects for the public portal's ex-ante list (事前公开,
+    《行政处罚法》第三十九条; rulebook §2.1). Public by design, so not scoped: only published rows
+    and only public fields (no people) are reachable from here."""
+    return (
+        EnforcementSubject.objects.filter(is_published=True)
+        .select_related("agency__sector", "agency__government__division", "agency__entrusted_by")
+        .order_by("agency__government__division__code", "agency__name", "pk")
+    )

@@ -289,3 +289,33 @@ def test_resident_id_test_fixture_is_valid() -> None:
     from fazhi.core.identifiers import validate_resident_id
 
     assert validate_resident_id(make_resident_id(5)) == make_resident_id(5)
+
+
+def test_register_an_agency_of_the_tree_as_subject(registry: Any, org_tree: Any) -> None:
+    from conftest import make_credit_code
+    from fazhi.orgs.models import Agency
+
+    organ = Agency.objects.create(
+        name="新城区农牧局", credit_code=make_credit_code("150102", 300), kind="statutory",
+        sector=registry.sector, government=org_tree.xincheng_market.government,
+    )
+    url = reverse("enforcement:subject-create")
+    assert client_for(registry.leader).get(url).status_code == 403
+    client = client_for(registry.hohhot_sup)
+    response = client.get(url)
+    assert list(response.context["form"].fields["agency"].queryset) == [organ]
+    response = client.post(url, {"agency": organ.pk, "qualification_basis": "三定方案",
+                                 "basis_provisions": "", "domain": "农牧", "area": "",
+                                 "entrustment_document": ""})
+    assert response.status_code == 302
+    assert organ.enforcement_subject.domain == "农牧"
+    # an agency outside the scope is not a valid choice
+    other = Agency.objects.create(
+        name="东河区农牧局", credit_code=make_credit_code("150202", 301), kind="statutory",
+        sector=registry.sector, government=org_tree.baotou_market.government,
+    )
+    response = client.post(url, {"agency": other.pk, "qualification_basis": "",
+                                 "basis_provisions": "", "domain": "", "area": "",
+                                 "entrustment_document": ""})
+    assert response.status_code == 200
+    assert not hasattr(Agency.objects.get(pk=other.pk), "enforcement_subject")

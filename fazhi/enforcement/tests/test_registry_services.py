@@ -126,3 +126,13 @@ def test_administrators_and_anonymous_may_do_nothing(make_user: Any) -> None:
     for user in (make_user("sys", admin_role="sys_admin"), AnonymousUser(), None):
         assert not any(may_certificate_action(user, a) for a in CERTIFICATE_ACTION_ROLES)
         assert not may_write_subjects(user)
+
+
+def test_published_subjects_for_the_portal(org_tree: Any) -> None:
+    from fazhi.enforcement.selectors.registry import subjects_published
+
+    a = subject_create(actor=None, agency=org_tree.xincheng_market)
+    subject_create(actor=None, agency=org_tree.baotou_market)
+    assert list(subjects_published()) == []
+    subject_publish(actor=None, subject=a)
+    assert [s.pk for s in subjects_published()] == [org_tree.xincheng_market.pk]

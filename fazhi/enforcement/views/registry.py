@@ -28,6 +28,7 @@ from fazhi.enforcement.forms.registry import (
     CertificateActionForm,
     CertificateApplyForm,
     ImportForm,
+    SubjectCreateForm,
     SubjectForm,
 )
 from fazhi.enforcement.models import Certificate, Officer
@@ -41,7 +42,7 @@ from fazhi.enforcement.rules.certificates import (
 from fazhi.enforcement.selectors import registry as selectors
 from fazhi.enforcement.services import registry as services
 from fazhi.orgs.models import AgencyKind
-from fazhi.orgs.selectors import division_choices, sector_choices
+from fazhi.orgs.selectors import agency_list_for, division_choices, sector_choices
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -95,6 +96,37 @@ class SubjectListView(View):
             "kinds": AgencyKind.choices,
             "may_import": services.may_import_officers(request.user),
         })
+
+
+class SubjectCreateView(View):
+    """Register an agency already in the tree as an enforcement subject (supervisors)."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not services.may_write_subjects(request.user):
+            raise PermissionDenied(_("Your role may not change enforcement subjects."))
+        self.agencies = agency_list_for(request.user).filter(enforcement_subject__isnull=True)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = SubjectCreateForm(agencies=self.agencies)
+        return render(request, "enforcement/registry/subject_edit.html", {"form": form})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = SubjectCreateForm(request.POST, agencies=self.agencies)
+        if form.is_valid():
+            data = {f: form.cleaned_data[f] for f in services.SUBJECT_FIELDS}
+            try:
+                subject = services.subject_create(
+                    actor=request.user, agency=form.cleaned_data["agency"], request=request,
+                    **data,
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("enforcement:subject-detail", pk=subject.pk)
+        return render(request, "enforcement/registry/subject_edit.html", {"form": form})
 
 
 class SubjectDetailView(ScopedObjectView):
@@ -179,7 +211,7 @@ class OfficerListView(View):
         page = Paginator(officers, PAGE_SIZE).get_page(request.GET.get("page"))
         agency = None
         if filters["agency"]:
-            agency = selectors.subject_list_for(request.user).filter(pk=filters["agency"]).first()
+            agency = agency_list_for(request.user).filter(pk=filters["agency"]).first()
         return render(request, "enforcement/registry/officer_list.html", {
             "page": page,
             "filters": filters,
