@@ -273,7 +273,9 @@ def _validate_subjects(
     codes.discard("")
     existing = {
         a.credit_code: a
-        for a in Agency.objects.filter(credit_code__in=codes).select_related("enforcement_subject")
+        for a in Agency.objects.filter(credit_code__in=codes).select_related(
+            "enforcement_subject", "entrusted_by"
+        )
     } if codes else {}
     visible_ids = set(
         scoped(Agency.objects.filter(credit_code__in=codes), user).values_list("pk", flat=True)
@@ -371,10 +373,13 @@ def _validate_subjects(
                 bad(CODE, _("An agency outside your data scope has this credit code."))
             elif current.name != name or (kind and current.kind != kind) or (
                 government is not None and current.government_id != government.pk
+            ) or (current.entrusted_by.credit_code if current.entrusted_by else "") != (
+                _text(v["委托机关统一社会信用代码"]).upper()
             ):
                 bad(
                     "统一社会信用代码",
-                    _("Another agency (%(name)s) has this credit code.") % {"name": current.name},
+                    _("The agency with this credit code (%(name)s) is registered with a different "
+                      "name, kind, division or entrusting agency.") % {"name": current.name},
                 )
         parsed.append(_SubjectRow(
             row=number, name=name, credit_code=code, kind=kind or "", government=government,

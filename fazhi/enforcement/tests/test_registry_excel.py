@@ -152,6 +152,10 @@ def test_one_bad_row_in_a_hundred_writes_nothing(org_tree: Any, supervisor: Any)
     assert counts() == before
 
 
+EXISTING_MISMATCH = (
+    "执法主体 第2行 统一社会信用代码：该统一社会信用代码的机关（呼和浩特市市场监督管理局）已登记，"
+    "但名称、主体类型、行政区划或委托机关与本行不一致。"
+)
 ERROR_CASES = [
     # (subjects, officers, expected issue text fragments in order)
     ("bad credit code",
@@ -164,6 +168,15 @@ ERROR_CASES = [
     ("already a subject",
      lambda o: ([subject_row("新城区市场监督管理局", o.xincheng_market.credit_code)], None),
      ["执法主体 第2行 统一社会信用代码：该机关已登记为执法主体。"]),
+    ("existing agency under another name",
+     lambda o: ([subject_row("别名局", o.hohhot_market.credit_code, division="150100")], None),
+     [EXISTING_MISMATCH]),
+    ("existing statutory agency listed as entrusted",
+     lambda o: ([subject_row("呼和浩特市市场监督管理局", o.hohhot_market.credit_code,
+                             division="150100", kind="受委托组织",
+                             委托机关统一社会信用代码=o.xincheng_market.credit_code,
+                             委托书="某委托书")], None),
+     [EXISTING_MISMATCH]),
     ("unknown division",
      lambda o: ([subject_row("甲", make_credit_code("150102", 602), division="159999")], None),
      ["执法主体 第2行 行政区划代码：平台没有此行政区划代码。"]),
