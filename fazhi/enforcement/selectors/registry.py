@@ -239,3 +239,22 @@ def subjects_published() -> QuerySet[EnforcementSubject]:
         .select_related("agency__sector", "agency__government__division", "agency__entrusted_by")
         .order_by("agency__government__division__code", "agency__name", "pk")
     )
+
+
+def certificates_published() -> QuerySet[Certificate]:
+    """Active certificates of officers of published subjects, for the portal's ex-ante officer
+    list (name + certificate number + domain, 行政执法公示制度 rulebook §2.1). Public by design, so
+    not scoped; the officer's resident ID and photo are deferred and never read from here."""
+    return (
+        Certificate.objects.filter(
+            state=CertificateState.ACTIVE.value,
+            officer__is_auxiliary=False,
+            officer__agency__enforcement_subject__is_published=True,
+        )
+        .select_related("officer__agency", "sector")
+        .only(
+            "number", "area", "issued_on", "expires_on", "state", "sector__name",
+            "sector__code", "officer__name", "officer__agency__name",
+        )
+        .order_by("officer__agency_id", "officer__name", "number")
+    )

@@ -136,3 +136,20 @@ def test_published_subjects_for_the_portal(org_tree: Any) -> None:
     assert list(subjects_published()) == []
     subject_publish(actor=None, subject=a)
     assert [s.pk for s in subjects_published()] == [org_tree.xincheng_market.pk]
+
+
+def test_published_certificates_for_the_portal(org_tree: Any, make_officer: Any,
+                                               sector: Any) -> None:
+    from fazhi.enforcement.selectors.registry import certificates_published
+    from fazhi.enforcement.tests.test_registry_pages import active_certificate
+
+    subject = subject_create(actor=None, agency=org_tree.xincheng_market)
+    zhang = make_officer("张三")
+    active_certificate(zhang, sector, "150102-01-0001")
+    other = make_officer("赵包头", agency=org_tree.baotou_market)
+    active_certificate(other, sector, "150200-01-0001")
+    assert list(certificates_published()) == []  # nothing published yet
+    subject_publish(actor=None, subject=subject)
+    rows = list(certificates_published())
+    assert [(c.number, c.officer.name) for c in rows] == [("150102-01-0001", "张三")]
+    assert "resident_id" in rows[0].officer.get_deferred_fields()
