@@ -27,4 +27,11 @@ ACTIONS = {
     "enforcement.first_violation_list.create": _("First-violation list created"),
     "enforcement.first_violation_list.update": _("First-violation list changed"),
     "enforcement.first_violation_list.publish": _("First-violation list published"),
+    # registry (issue 4 §1): enforcement subjects and Excel import
+    "enforcement.subject.create": _("Enforcement subject registered"),
+    "enforcement.subject.update": _("Enforcement subject changed"),
+    "enforcement.subject.publish": _("Enforcement subject published"),
+    "enforcement.subject.withdraw": _("Enforcement subject withdrawn from publication"),
+    "enforcement.registry.import": _("Registry workbook imported"),
+    "enforcement.registry.export": _("Registry workbook exported"),
 }

@@ -3,10 +3,20 @@
 from django.urls import path
 
 from fazhi.enforcement.api import authority as authority_api
+from fazhi.enforcement.api import registry
 
 app_name = "enforcement-api"
 urlpatterns: list = [
     # -- registry (§1)
+    path("subjects/", registry.SubjectListApi.as_view(), name="subject-list"),
+    path("subjects/<int:pk>/", registry.SubjectDetailApi.as_view(), name="subject-detail"),
+    path("officers/", registry.OfficerListApi.as_view(), name="officer-list"),
+    path("officers/<int:pk>/", registry.OfficerDetailApi.as_view(), name="officer-detail"),
+    path("officers/<int:pk>/certificates/", registry.OfficerCertificatesApi.as_view(),
+         name="officer-certificates"),
+    path("certificates/<int:pk>/steps/", registry.CertificateStepApi.as_view(),
+         name="certificate-steps"),
+    path("registry/import/", registry.RegistryImportApi.as_view(), name="registry-import"),
     # -- badges (§2)
     # -- authority (§3)
     path(

@@ -224,3 +224,52 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.course}"
+
+
+class EnforcementSubject(models.Model):
+    """An agency as an enforcement subject (行政执法主体): why it may enforce and where.
+
+    Its kind (statutory / authorised / entrusted) and entrusting agency live on `Agency`
+    (`kind`, `entrusted_by`); this side table adds what only enforcement needs. The primary key is
+    the agency's, so `/enforcement/subjects/<agency id>/` names both. 《行政处罚法》第十七条 to
+    第二十一条: a statutory organ or an organisation authorised by law or regulation enforces in its
+    own name; an entrusted organisation enforces in the name of the entrusting organ under a
+    written, published entrustment (第二十条), and needs qualified staff (第二十一条).
+    """
+
+    agency = models.OneToOneField(
+        Agency,
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="enforcement_subject",
+        verbose_name=_("agency"),
+    )
+    qualification_basis = models.TextField(_("legal basis of the qualification"), blank=True)
+    # Stable provision keys of the legal library (e.g. "food-safety-law/art-6").
+    basis_provisions = models.JSONField(_("provisions cited"), default=list, blank=True)
+    domain = models.CharField(_("enforcement domain"), max_length=128, blank=True)
+    area = models.CharField(_("enforcement area"), max_length=128, blank=True)
+    entrustment_document = models.CharField(
+        _("entrustment document"), max_length=255, blank=True
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    scope = Scope(agency="agency", division="agency__government__division")
+
+    class Meta:
+        verbose_name = _("enforcement subject")
+        verbose_name_plural = _("enforcement subjects")
+        ordering = ["agency_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_published=False) | models.Q(published_on__isnull=False),
+                name="enforcement_subject_published_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["is_published"], name="enf_subject_published")]
+
+    def __str__(self) -> str:
+        return str(self.agency)

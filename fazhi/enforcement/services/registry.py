@@ -8,6 +8,7 @@ transitions on one certificate serialise and the second one is judged on the fir
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from fazhi.audit.services import audit_record
 from fazhi.core.identifiers import IdentifierError, validate_resident_id
 from fazhi.enforcement.models import Certificate, CertificateEvent, Officer, TrainingRecord
+from fazhi.enforcement.models.registry import EnforcementSubject
 from fazhi.enforcement.rules.certificates import (
     EXPIRABLE_STATES,
     IM_REVIEW_CYCLE_MONTHS,
@@ -29,7 +31,7 @@ from fazhi.enforcement.rules.certificates import (
     transition,
 )
 from fazhi.enforcement.rules.certificates import CertificateEvent as Event
-from fazhi.orgs.models import Agency, Sector
+from fazhi.orgs.models import Agency, AgencyKind, Sector
 
 
 def _certificate_snapshot(certificate: Certificate) -> dict[str, Any]:
@@ -308,3 +310,245 @@ def training_record(
         detail={"officer": officer.pk, "year": year, "hours": str(record.hours)},
     )
     return record
+
+
+# --- who may do what in the registry ----------------------------------------------------------
+
+#: Certificate steps and the business roles that may take them (always inside the user's data
+#: scope). The provincial government runs the exam and issues, revokes and reinstates certificates
+#: (outline 2021–2025 [P]; rulebook §8), which on this platform is the Department's supervisor; the
+#: agency that employs the officer applies for a certificate, withholds it while its officer is
+#: under investigation (暂扣) and reports departures (注销) [PRAC].
+CERTIFICATE_ACTION_ROLES: dict[str, frozenset[str]] = {
+    "apply": frozenset({"supervisor", "agency_leader"}),
+    "pass_exam": frozenset({"supervisor"}),
+    "issue": frozenset({"supervisor"}),
+    "activate": frozenset({"supervisor"}),
+    "suspend": frozenset({"supervisor", "agency_leader"}),
+    "reinstate": frozenset({"supervisor"}),
+    "revoke": frozenset({"supervisor"}),
+    "cancel": frozenset({"supervisor", "agency_leader"}),
+}
+#: Registering subjects and loading lists is the Department's work; an agency leader may load the
+#: officers of agencies in their own scope.
+SUBJECT_WRITE_ROLES = frozenset({"supervisor"})
+OFFICER_IMPORT_ROLES = frozenset({"supervisor", "agency_leader"})
+#: Roles that see full resident ID numbers in exports (they maintain the registry and need the
+#: number to match people on re-import); everyone else gets no ID column, pages show it masked
+#: (《个人信息保护法》第六条 minimum necessary).
+RESIDENT_ID_ROLES = frozenset({"supervisor", "agency_leader"})
+
+
+def _roles(user: Any) -> set[str]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    roles = getattr(user, "roles", None)
+    return set(roles()) if callable(roles) else set()
+
+
+def may_certificate_action(user: Any, action: str) -> bool:
+    return bool(_roles(user) & CERTIFICATE_ACTION_ROLES.get(action, frozenset()))
+
+
+def may_write_subjects(user: Any) -> bool:
+    return bool(_roles(user) & SUBJECT_WRITE_ROLES)
+
+
+def may_import_officers(user: Any) -> bool:
+    return bool(_roles(user) & OFFICER_IMPORT_ROLES)
+
+
+def may_see_resident_ids(user: Any) -> bool:
+    return bool(_roles(user) & RESIDENT_ID_ROLES)
+
+
+# --- enforcement subjects (执法主体) ------------------------------------------------------------
+
+SUBJECT_FIELDS = (
+    "qualification_basis",
+    "basis_provisions",
+    "domain",
+    "area",
+    "entrustment_document",
+)
+
+
+def subject_problems(
+    *, kind: str, entrusted_by_id: int | None, entrustment_document: str
+) -> dict[str, list[str]]:
+    """What is wrong with a subject's entrustment, field → Chinese messages (empty: nothing).
+
+    《行政处罚法》第二十条: an organ may entrust an organisation only in writing, and the entrusting
+    organ publishes the entrustment; so an entrusted subject names its entrusting agency and the
+    entrustment document. 第十八条、第十九条: statutory organs and authorised organisations
+    enforce in their own name and have no entrustment.
+    """
+    errors: dict[str, list[str]] = {}
+    if kind == AgencyKind.ENTRUSTED:
+        if entrusted_by_id is None:
+            errors["entrusted_by"] = [
+                _("An entrusted organisation must name its entrusting agency "
+                  "(Administrative Penalty Law art. 20).")
+            ]
+        if not (entrustment_document or "").strip():
+            errors["entrustment_document"] = [
+                _("An entrusted organisation needs its written entrustment document "
+                  "(Administrative Penalty Law art. 20).")
+            ]
+    elif (entrustment_document or "").strip():
+        errors["entrustment_document"] = [
+            _("Only an entrusted organisation has an entrustment document.")
+        ]
+    return errors
+
+
+def normalise_provision_keys(keys: Any) -> list[str]:
+    """Provision keys from a list or a text separated by semicolons, commas or new lines."""
+    if isinstance(keys, str):
+        import re
+
+        keys = re.split(r"[;；,，\s]+", keys)
+    return [k.strip() for k in (keys or []) if k and k.strip()]
+
+
+def unknown_provision_keys(keys: list[str]) -> list[str]:
+    """Keys that name no provision of the legal library (any version)."""
+    from fazhi.laws.models import Provision
+
+    if not keys:
+        return []
+    known = set(Provision.objects.filter(key__in=keys).values_list("key", flat=True))
+    return [k for k in keys if k not in known]
+
+
+def _subject_snapshot(subject: EnforcementSubject) -> dict[str, Any]:
+    return {
+        **{f: getattr(subject, f) for f in SUBJECT_FIELDS},
+        "is_published": subject.is_published,
+        "published_on": subject.published_on.isoformat() if subject.published_on else None,
+    }
+
+
+def _clean_subject(subject: EnforcementSubject) -> None:
+    agency = subject.agency
+    subject.basis_provisions = normalise_provision_keys(subject.basis_provisions)
+    errors = subject_problems(
+        kind=agency.kind,
+        entrusted_by_id=agency.entrusted_by_id,
+        entrustment_document=subject.entrustment_document,
+    )
+    unknown = unknown_provision_keys(subject.basis_provisions)
+    if unknown:
+        errors["basis_provisions"] = [
+            _("No provision of the legal library has the key %(keys)s.")
+            % {"keys": "、".join(unknown)}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    subject.full_clean(exclude=["agency"])
+
+
+@transaction.atomic
+def subject_create(
+    *,
+    actor: Any,
+    agency: Agency,
+    qualification_basis: str = "",
+    basis_provisions: Any = (),
+    domain: str = "",
+    area: str = "",
+    entrustment_document: str = "",
+    request: Any = None,
+) -> EnforcementSubject:
+    """Register `agency` as an enforcement subject (unpublished). Raises ValidationError with
+    Chinese messages, writing nothing, when the entrustment (APL art. 20) or a provision key is
+    wrong, or the agency is already registered."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    if EnforcementSubject.objects.filter(pk=agency.pk).exists():
+        raise ValidationError(
+            {"agency": [_("This agency is already registered as an enforcement subject.")]}
+        )
+    subject = EnforcementSubject(
+        agency=agency,
+        qualification_basis=(qualification_basis or "").strip(),
+        basis_provisions=list(basis_provisions or []),
+        domain=(domain or "").strip(),
+        area=(area or "").strip(),
+        entrustment_document=(entrustment_document or "").strip(),
+    )
+    _clean_subject(subject)
+    subject.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action="enforcement.subject.create",
+        target=subject,
+        request=request,
+        after=_subject_snapshot(subject),
+        detail={"agency": agency.pk, "kind": agency.kind},
+    )
+    return subject
+
+
+@transaction.atomic
+def subject_update(
+    *, actor: Any, subject: EnforcementSubject, data: Mapping[str, Any], request: Any = None
+) -> EnforcementSubject:
+    """Change some of SUBJECT_FIELDS; the same checks as on creation."""
+    unknown = set(data) - set(SUBJECT_FIELDS)
+    if unknown:
+        raise ValidationError({f: [_("This field cannot be changed here.")] for f in unknown})
+    subject = (
+        EnforcementSubject.objects.select_for_update().select_related("agency").get(pk=subject.pk)
+    )
+    before = _subject_snapshot(subject)
+    for field, value in data.items():
+        setattr(subject, field, value.strip() if isinstance(value, str) else value)
+    _clean_subject(subject)
+    subject.save()
+    after = _subject_snapshot(subject)
+    changed = [k for k in after if after[k] != before[k]]
+    audit_record(
+        actor=actor,
+        action="enforcement.subject.update",
+        target=subject,
+        request=request,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+        detail={"changed": changed},
+    )
+    return subject
+
+
+@transaction.atomic
+def subject_publish(
+    *,
+    actor: Any,
+    subject: EnforcementSubject,
+    on: date | None = None,
+    publish: bool = True,
+    request: Any = None,
+) -> EnforcementSubject:
+    """Publish (or withdraw) a subject on the ex-ante list (事前公开, 《行政处罚法》第三十九条;
+    rulebook §2.1). Publishing re-checks the entrustment: an entrusted subject is only published
+    with its entrusting agency and document (第二十条)."""
+    subject = (
+        EnforcementSubject.objects.select_for_update().select_related("agency").get(pk=subject.pk)
+    )
+    before = _subject_snapshot(subject)
+    if publish:
+        _clean_subject(subject)
+        subject.is_published = True
+        subject.published_on = on or timezone.localdate()
+    else:
+        subject.is_published = False
+        subject.published_on = None
+    subject.save(update_fields=["is_published", "published_on", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="enforcement.subject.publish" if publish else "enforcement.subject.withdraw",
+        target=subject,
+        request=request,
+        before=before,
+        after=_subject_snapshot(subject),
+    )
+    return subject
