@@ -16,4 +16,7 @@ ACTIONS = {
     "enforcement.certificate.cancel": _("Enforcement certificate cancelled"),
     "enforcement.certificate.expire": _("Enforcement certificate expired"),
     "enforcement.training.record": _("Officer training recorded"),
+    # -- badges (issue 4 §2)
+    "enforcement.badge.issue": _("Officer badge issued"),
+    "enforcement.badge.download": _("Officer badge PDF downloaded"),
 }

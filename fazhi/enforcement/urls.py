@@ -2,10 +2,13 @@
 
 from django.urls import path  # noqa: F401
 
+from fazhi.enforcement.views.badges import BadgePdfView
+
 app_name = "enforcement"
 urlpatterns: list = [
     # -- registry: agencies (enforcement subjects), officers, certificates, Excel (issue 4 §1)
     # -- badges: printable badge PDF (§2); the public verify page is under portal:
+    path("certificates/<int:pk>/badge.pdf", BadgePdfView.as_view(), name="badge-pdf"),
     # -- authority lists, discretion benchmarks, first-violation lists (§3)
     # -- cases (§4)
     # -- documents (§5)

@@ -1,0 +1,146 @@
+"""Badges: issuing the signed QR payload of a certificate and finding a badge by its public token
+(issue 4 §2; security.md QR-1..QR-6, PII-5; performance.md B3).
+
+* `badge_issue_for(certificate)` makes the certificate's current badge, or returns it when its
+  signed claims still match the certificate and its key is still trusted. The registry calls it
+  when a certificate is issued or activated; the badge PDF view calls it lazily too.
+* `badge_by_token(token)` is the public lookup: one indexed query on the SM3 digest of the token,
+  no signature check (the browser does that; B3 forbids SM2 on the request path).
+* `badge_token(badge)` re-derives the public token for printing: HMAC-SHA256 under SECRET_KEY of
+  the stored random seed, so the database alone cannot produce a working URL.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from fazhi.audit.services import audit_record
+from fazhi.core.crypto import public_keys, signing_key, sm2_sign
+from fazhi.core.tokens import TOKEN_BYTES, token_digest, token_is_well_formed
+from fazhi.enforcement import badges as payloads
+from fazhi.enforcement.models import Badge, Certificate
+from fazhi.enforcement.rules.certificates import CertificateState
+
+_TOKEN_SALT = "fazhi.enforcement.badge-token"
+#: Certificates with a number and dates whose holder may wear a badge (rulebook §8).
+BADGE_STATES = frozenset(
+    {CertificateState.ISSUED.value, CertificateState.ACTIVE.value, CertificateState.SUSPENDED.value}
+)
+
+
+def badge_token(badge: Badge) -> str:
+    """The badge's public token (32 URL-safe characters, 192 bits)."""
+    return _token_from_seed(badge.token_seed)
+
+
+def _token_from_seed(seed: str) -> str:
+    mac = salted_hmac(_TOKEN_SALT, seed, algorithm="sha256").digest()[:TOKEN_BYTES]
+    return base64.urlsafe_b64encode(mac).decode("ascii").rstrip("=")
+
+
+def claims_for(certificate: Certificate, key_id: str) -> payloads.BadgeClaims:
+    officer = certificate.officer
+    return payloads.BadgeClaims(
+        key_id=key_id,
+        number=certificate.number or "",
+        name=officer.name,
+        agency_code=officer.agency.credit_code,
+        issued_on=certificate.issued_on,  # type: ignore[arg-type]
+        expires_on=certificate.expires_on,  # type: ignore[arg-type]
+    )
+
+
+def _still_good(badge: Badge, certificate: Certificate) -> bool:
+    parsed = payloads.parse(badge.payload)
+    if parsed is None or badge.key_id not in public_keys():
+        return False
+    return parsed[0] == claims_for(certificate, badge.key_id)
+
+
+def badge_current(certificate: Certificate) -> Badge | None:
+    return (
+        Badge.objects.filter(certificate=certificate, superseded_at__isnull=True)
+        .order_by("-issued_at", "-id")
+        .first()
+    )
+
+
+@transaction.atomic
+def badge_issue_for(
+    certificate: Certificate, *, actor: Any = None, at: datetime | None = None
+) -> Badge:
+    """The certificate's current badge, signed anew when there is none or when the certificate's
+    number, dates, holder name or agency code no longer match the signed claims (renewal) or its
+    key is no longer trusted; the older badge is then marked superseded. Refused for a
+    certificate that was never issued or has ended (revoked, cancelled, expired)."""
+    certificate = (
+        Certificate.objects.select_for_update()
+        .select_related("officer__agency")
+        .get(pk=certificate.pk)
+    )
+    if certificate.state not in BADGE_STATES:
+        raise ValidationError(
+            _("Only an issued, active or suspended certificate has a badge."), code="state"
+        )
+    current = badge_current(certificate)
+    if current is not None and _still_good(current, certificate):
+        return current
+    at = at or timezone.now()
+    key = signing_key()
+    try:
+        payload = payloads.encode(
+            claims_for(certificate, key.key_id), lambda message: sm2_sign(key, message)
+        )
+    except payloads.BadgePayloadError as exc:
+        raise ValidationError(
+            _("The certificate's data do not fit in a badge QR: %(error)s") % {"error": exc},
+            code="payload",
+        ) from exc
+    if current is not None:
+        Badge.objects.filter(certificate=certificate, superseded_at__isnull=True).update(
+            superseded_at=at
+        )
+    seed = secrets.token_hex(16)
+    badge = Badge.objects.create(
+        certificate=certificate,
+        token_digest=token_digest(_token_from_seed(seed)),
+        token_seed=seed,
+        payload=payload,
+        key_id=key.key_id,
+        issued_at=at,
+    )
+    audit_record(
+        actor=actor,
+        action="enforcement.badge.issue",
+        target=badge,
+        detail={
+            "certificate": certificate.pk,
+            "key_id": key.key_id,
+            "superseded": current.pk if current is not None else None,
+        },
+        at=at,
+    )
+    return badge
+
+
+def badge_by_token(token: str) -> Badge | None:
+    """The badge whose token is `token`, with its certificate, officer, agency and sector, in one
+    query; None for anything unknown or malformed (the view answers a uniform 404)."""
+    if not token_is_well_formed(token):
+        return None
+    return (
+        Badge.objects.select_related(
+            "certificate__officer__agency", "certificate__sector"
+        )
+        .filter(token_digest=token_digest(token))
+        .first()
+    )

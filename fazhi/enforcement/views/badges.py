@@ -1,0 +1,266 @@
+"""Badge pages (issue 4 §2): the printable badge PDF for the officer's agency (back office, scoped)
+and the public verify page the QR opens (no login, rate limited, Chinese, phone-friendly).
+
+The public page reads the certificate's status from the live database on every request, so a
+revoked, suspended or expired certificate is shown as not valid at once, whatever the QR says.
+It does no SM2 work (performance.md B3): the signed payload rides in the URL fragment, which the
+browser never sends, and `badge-verify.js` checks it with sm-crypto against the public keys
+embedded in the page.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_GET
+
+from fazhi.audit.services import audit_record
+from fazhi.core.crypto import public_keys
+from fazhi.core.scope import scoped
+from fazhi.enforcement import badges as payloads
+from fazhi.enforcement.models import Badge, Certificate
+from fazhi.enforcement.rules.certificates import CertificateState
+from fazhi.enforcement.services.badges import badge_by_token, badge_issue_for, badge_token
+
+# --- rate limit (security.md PII-5) -----------------------------------------------------------
+
+#: Verify requests one IP may make per window; FAZHI_BADGE_VERIFY_PER_MINUTE overrides it (the B3
+#: benchmark raises it). The counter lives in Django's cache: with a shared cache (Redis) the limit
+#: holds across workers; with the per-process default cache it holds per worker.
+RATE_WINDOW_SECONDS = 60
+
+
+def verify_rate_limit() -> int:
+    return int(
+        getattr(settings, "FAZHI_BADGE_VERIFY_PER_MINUTE", 0)
+        or os.environ.get("FAZHI_BADGE_VERIFY_PER_MINUTE", 0)
+        or 60
+    )
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def over_rate_limit(request: HttpRequest) -> bool:
+    """Count this request against its IP's window; True once the window's limit is passed."""
+    window = int(time.time()) // RATE_WINDOW_SECONDS
+    key = f"badge-verify:{_client_ip(request)}:{window}"
+    if cache.add(key, 1, RATE_WINDOW_SECONDS + 5):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, RATE_WINDOW_SECONDS + 5)
+        return False
+    return count > verify_rate_limit()
+
+
+def _rate_limited(request: HttpRequest) -> HttpResponse:
+    response = render(
+        request, "enforcement/badges/rate_limited.html", {"window": RATE_WINDOW_SECONDS}, status=429
+    )
+    response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    """The same answer for every unknown or malformed token (no oracle for guessing)."""
+    response = render(request, "enforcement/badges/not_found.html", status=404)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- public keys for the page (no per-request file read) ---------------------------------------
+
+_KEYS_TTL = 300.0
+_keys_cache: dict[str, Any] = {"at": -_KEYS_TTL, "keys": {}}
+
+
+def page_public_keys() -> dict[str, str]:
+    """Key id → uncompressed public key ("04" + x‖y, the form sm-crypto expects), cached per
+    process for five minutes."""
+    now = time.monotonic()
+    if now - _keys_cache["at"] > _KEYS_TTL:
+        _keys_cache["keys"] = {kid: "04" + pub for kid, pub in public_keys().items()}
+        _keys_cache["at"] = now
+    return dict(_keys_cache["keys"])
+
+
+# --- the public verify page ------------------------------------------------------------------
+
+
+def _verify_context(badge: Badge, token: str) -> dict[str, Any]:
+    certificate = badge.certificate
+    officer = certificate.officer
+    today = timezone.localdate()
+    status = payloads.badge_status(
+        certificate.facts(), today, superseded=badge.superseded_at is not None
+    )
+    shown = {
+        "number": certificate.number,
+        "name": officer.name,
+        "agency_code": officer.agency.credit_code,
+        "issued_on": certificate.issued_on.isoformat() if certificate.issued_on else "",
+        "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else "",
+    }
+    return {
+        "token": token,
+        "certificate": certificate,
+        "officer": officer,
+        "agency": officer.agency,
+        "sector": certificate.sector,
+        "status": status,
+        "status_label": payloads.STATUS_LABELS[status],
+        "is_valid": status == "valid",
+        "today": today,
+        "shown": shown,
+        "keys": page_public_keys(),
+        "has_photo": bool(officer.photo),
+    }
+
+
+@login_not_required
+@require_GET
+def badge_verify(request: HttpRequest, token: str) -> HttpResponse:
+    """portal:badge-verify — /public/verify/<token>/ (one indexed query, no SM2)."""
+    if over_rate_limit(request):
+        return _rate_limited(request)
+    badge = badge_by_token(token)
+    if badge is None:
+        return _not_found(request)
+    response = render(request, "enforcement/badges/verify.html", _verify_context(badge, token))
+    response["Cache-Control"] = "no-store"  # status is live: never serve a cached "valid"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_not_required
+@require_GET
+def badge_photo(request: HttpRequest, token: str) -> HttpResponse:
+    """portal:badge-photo — the officer's photo for the verify page (security.md QR-5: the photo
+    is fetched online, never carried in the QR). Reached only through the badge's token."""
+    if over_rate_limit(request):
+        return _rate_limited(request)
+    badge = badge_by_token(token)
+    if badge is None or not badge.certificate.officer.photo:
+        return _not_found(request)
+    photo = badge.certificate.officer.photo
+    try:
+        handle = photo.open("rb")
+    except (FileNotFoundError, OSError):
+        return _not_found(request)
+    content_type = mimetypes.guess_type(photo.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+# --- the badge PDF (back office) -------------------------------------------------------------
+
+PDF_FONT = Path(settings.BASE_DIR) / "static" / "fonts" / "pdf" / "NotoSerifSC-Regular.ttf"
+PDF_FONT_BOLD = Path(settings.BASE_DIR) / "static" / "fonts" / "pdf" / "NotoSerifSC-Bold.ttf"
+
+
+def _photo_data_uri(officer: Any) -> str:
+    if not officer.photo:
+        return ""
+    try:
+        with officer.photo.open("rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, OSError):
+        return ""
+    content_type = mimetypes.guess_type(officer.photo.name)[0] or "image/jpeg"
+    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def badge_pdf_bytes(badge: Badge, *, base_url: str) -> bytes:
+    """The chest-card badge (70 × 100 mm) as PDF: photo, name, agency, enforcement domain,
+    certificate number, validity and the QR; Noto Serif SC embedded (stack.md §3.2)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    certificate = badge.certificate
+    officer = certificate.officer
+    url = payloads.verify_url(base_url, badge_token(badge), badge.payload)
+    qr = payloads.qr_for(url)
+    html = render_to_string(
+        "enforcement/badges/badge_pdf.html",
+        {
+            "certificate": certificate,
+            "officer": officer,
+            "agency": officer.agency,
+            "sector": certificate.sector,
+            "photo": _photo_data_uri(officer),
+            "qr": qr.svg_data_uri(scale=4, border=2),  # type: ignore[attr-defined]
+            "url": url,
+        },
+    )
+    fonts = FontConfiguration()
+    css = CSS(
+        string=(
+            f"@font-face {{ font-family: 'Fazhi PDF'; src: url('{PDF_FONT.as_uri()}'); }}"
+            f"@font-face {{ font-family: 'Fazhi PDF'; font-weight: bold;"
+            f" src: url('{PDF_FONT_BOLD.as_uri()}'); }}"
+        ),
+        font_config=fonts,
+    )
+    return HTML(string=html).write_pdf(stylesheets=[css], font_config=fonts)  # type: ignore[no-any-return]
+
+
+class BadgePdfView(View):
+    """enforcement:badge-pdf — the badge of an active certificate in the user's data scope; other
+    certificates answer 404 (out of scope) or 409 (not active)."""
+
+    model = Certificate
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        certificate = (
+            scoped(Certificate.objects.select_related("officer__agency", "sector"), request.user)
+            .filter(pk=pk)
+            .first()
+        )
+        if certificate is None:
+            raise Http404
+        if certificate.state != CertificateState.ACTIVE.value:
+            return HttpResponse(
+                _("Only an active certificate has a printable badge."),
+                status=409,
+                content_type="text/plain; charset=utf-8",
+            )
+        badge = badge_issue_for(certificate, actor=request.user)
+        badge = Badge.objects.select_related(
+            "certificate__officer__agency", "certificate__sector"
+        ).get(pk=badge.pk)
+        pdf = badge_pdf_bytes(badge, base_url=request.build_absolute_uri("/"))
+        audit_record(
+            actor=request.user,
+            action="enforcement.badge.download",
+            target=badge,
+            request=request,
+            detail={"certificate": certificate.pk},
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        filename = f"badge-{certificate.number}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store"
+        return response
