@@ -30,7 +30,7 @@ from fazhi.enforcement import badges as payloads
 from fazhi.enforcement.models import Badge, Certificate
 from fazhi.enforcement.rules.certificates import CertificateState
 
-_TOKEN_SALT = "fazhi.enforcement.badge-token"
+_TOKEN_SALT = "fazhi.enforcement.badge-token"  # noqa: S105 - an HMAC salt, not a secret
 #: Certificates with a number and dates whose holder may wear a badge (rulebook §8).
 BADGE_STATES = frozenset(
     {CertificateState.ISSUED.value, CertificateState.ACTIVE.value, CertificateState.SUSPENDED.value}
@@ -138,9 +138,7 @@ def badge_by_token(token: str) -> Badge | None:
     if not token_is_well_formed(token):
         return None
     return (
-        Badge.objects.select_related(
-            "certificate__officer__agency", "certificate__sector"
-        )
+        Badge.objects.select_related("certificate__officer__agency", "certificate__sector")
         .filter(token_digest=token_digest(token))
         .first()
     )
