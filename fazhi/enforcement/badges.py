@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from fazhi.enforcement.rules.certificates import CertificateFacts, CertificateState, is_valid_on
 
@@ -170,14 +170,14 @@ def qr_for(url: str) -> object:
 
 #: What the public page says about the certificate behind a badge, from the live database.
 STATUS_LABELS = {
-    "valid": pgettext_lazy("badge status", "Valid"),
-    "revoked": pgettext_lazy("badge status", "Revoked"),
-    "suspended": pgettext_lazy("badge status", "Suspended"),
-    "cancelled": pgettext_lazy("badge status", "Cancelled"),
-    "expired": pgettext_lazy("badge status", "Expired"),
-    "not_yet_valid": pgettext_lazy("badge status", "Not yet valid"),
-    "not_active": pgettext_lazy("badge status", "Not yet in use"),
-    "superseded": pgettext_lazy("badge status", "Badge replaced by a newer one"),
+    "valid": gettext_lazy("Valid badge"),
+    "revoked": gettext_lazy("Certificate revoked"),
+    "suspended": gettext_lazy("Certificate suspended"),
+    "cancelled": gettext_lazy("Certificate cancelled"),
+    "expired": gettext_lazy("Certificate expired"),
+    "not_yet_valid": gettext_lazy("Certificate not yet valid"),
+    "not_active": gettext_lazy("Certificate not yet in use"),
+    "superseded": gettext_lazy("Badge replaced by a newer one"),
 }
 
 

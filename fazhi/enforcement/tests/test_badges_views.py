@@ -201,7 +201,7 @@ def test_page_answers_in_english_too(make_officer: Any, sector: Any) -> None:
     client.cookies["django_language"] = "en"
     html = client.get(_url(token)).content.decode()
     assert "Not within the period of validity" in html
-    assert "Revoked" in html
+    assert "Certificate revoked" in html
 
 
 # --- the badge PDF -------------------------------------------------------------------------------

@@ -116,7 +116,13 @@
     if (!root.sm2 || typeof root.sm2.doVerifySignature !== "function") return say("nojs");
     var shown = JSON.parse(document.getElementById("bv-shown").textContent);
     var keys = JSON.parse(document.getElementById("bv-keys").textContent);
-    say(verifyBadge(payload, keys, root.sm2, shown).state);
+    var state = verifyBadge(payload, keys, root.sm2, shown).state;
+    say(state);
+    // A forged QR may carry a genuine token: never leave a green "valid" on top of it.
+    var banner = document.getElementById("bv-forged");
+    if (banner) banner.hidden = state === "ok";
+    var status = document.getElementById("bv-status");
+    if (status) status.hidden = state !== "ok";
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
