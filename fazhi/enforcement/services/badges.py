@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import base64
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from fazhi.core.crypto import public_keys, signing_key, sm2_sign
 from fazhi.core.tokens import TOKEN_BYTES, token_digest, token_is_well_formed
 from fazhi.enforcement import badges as payloads
 from fazhi.enforcement.models import Badge, Certificate
-from fazhi.enforcement.rules.certificates import CertificateState
+from fazhi.enforcement.rules.certificates import CertificateFacts, CertificateState
 
 _TOKEN_SALT = "fazhi.enforcement.badge-token"  # noqa: S105 - an HMAC salt, not a secret
 #: Certificates with a number and dates whose holder may wear a badge (rulebook §8).
@@ -141,4 +142,103 @@ def badge_by_token(token: str) -> Badge | None:
         Badge.objects.select_related("certificate__officer__agency", "certificate__sector")
         .filter(token_digest=token_digest(token))
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class BadgeCard:
+    """What the public verify page shows of a badge, read in one query (no model instances)."""
+
+    superseded: bool
+    key_id: str
+    number: str
+    state: str
+    issued_on: date | None
+    expires_on: date | None
+    area: str
+    name: str
+    photo: str
+    agency_name: str
+    agency_code: str
+    sector_name: str
+
+    def facts(self) -> CertificateFacts:
+        return CertificateFacts(
+            state=self.state, issued_on=self.issued_on, expires_on=self.expires_on
+        )
+
+
+_CARD_FIELDS = (
+    "superseded_at",
+    "key_id",
+    "certificate__number",
+    "certificate__state",
+    "certificate__issued_on",
+    "certificate__expires_on",
+    "certificate__area",
+    "certificate__officer__name",
+    "certificate__officer__photo",
+    "certificate__officer__agency__name",
+    "certificate__officer__agency__credit_code",
+    "certificate__sector__name",
+)
+_card_sql: dict[str, str] = {}
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def badge_card_by_token(token: str) -> BadgeCard | None:
+    """The public page's lookup (performance.md B3): SM3 of the token, then one indexed query.
+
+    The SQL is the ORM's own (a `values_list` over the joins), compiled once per database
+    connection alias and reused: compiling this five-table query costs more than running it
+    (≈2.8 ms vs 0.3 ms measured on SQLite here). No model instances are built."""
+    if not token_is_well_formed(token):
+        return None
+    connection = connections[Badge.objects.db]
+    key = f"{connection.alias}:{connection.vendor}"
+    sql = _card_sql.get(key)
+    if sql is None:
+        placeholder = {"token_digest": "-"}
+        query = Badge.objects.filter(**placeholder).values_list(*_CARD_FIELDS)[:1].query
+        sql, params = query.get_compiler(connection.alias).as_sql()
+        if list(params) != ["-"]:  # the digest must be the only parameter
+            raise RuntimeError("unexpected parameters in the badge lookup")
+        _card_sql[key] = sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token_digest(token)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (
+        superseded_at,
+        key_id,
+        number,
+        state,
+        issued_on,
+        expires_on,
+        area,
+        name,
+        photo,
+        agency_name,
+        agency_code,
+        sector_name,
+    ) = row
+    return BadgeCard(
+        superseded=superseded_at is not None,
+        key_id=key_id,
+        number=number or "",
+        state=state,
+        issued_on=_as_date(issued_on),
+        expires_on=_as_date(expires_on),
+        area=area or "",
+        name=name,
+        photo=photo or "",
+        agency_name=agency_name,
+        agency_code=agency_code,
+        sector_name=sector_name,
     )

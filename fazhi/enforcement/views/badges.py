@@ -34,7 +34,13 @@ from fazhi.core.scope import scoped
 from fazhi.enforcement import badges as payloads
 from fazhi.enforcement.models import Badge, Certificate
 from fazhi.enforcement.rules.certificates import CertificateState
-from fazhi.enforcement.services.badges import badge_by_token, badge_issue_for, badge_token
+from fazhi.enforcement.services.badges import (
+    BadgeCard,
+    badge_by_token,
+    badge_card_by_token,
+    badge_issue_for,
+    badge_token,
+)
 
 # --- rate limit (security.md PII-5) -----------------------------------------------------------
 
@@ -106,46 +112,38 @@ def page_public_keys() -> dict[str, str]:
 # --- the public verify page ------------------------------------------------------------------
 
 
-def _verify_context(badge: Badge, token: str) -> dict[str, Any]:
-    certificate = badge.certificate
-    officer = certificate.officer
+def _verify_context(card: BadgeCard, token: str) -> dict[str, Any]:
     today = timezone.localdate()
-    status = payloads.badge_status(
-        certificate.facts(), today, superseded=badge.superseded_at is not None
-    )
+    status = payloads.badge_status(card.facts(), today, superseded=card.superseded)
     shown = {
-        "number": certificate.number,
-        "name": officer.name,
-        "agency_code": officer.agency.credit_code,
-        "issued_on": certificate.issued_on.isoformat() if certificate.issued_on else "",
-        "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else "",
+        "number": card.number,
+        "name": card.name,
+        "agency_code": card.agency_code,
+        "issued_on": card.issued_on.isoformat() if card.issued_on else "",
+        "expires_on": card.expires_on.isoformat() if card.expires_on else "",
     }
     return {
         "token": token,
-        "certificate": certificate,
-        "officer": officer,
-        "agency": officer.agency,
-        "sector": certificate.sector,
+        "card": card,
         "status": status,
         "status_label": payloads.STATUS_LABELS[status],
         "is_valid": status == "valid",
         "today": today,
         "shown": shown,
         "keys": page_public_keys(),
-        "has_photo": bool(officer.photo),
     }
 
 
 @login_not_required
 @require_GET
 def badge_verify(request: HttpRequest, token: str) -> HttpResponse:
-    """portal:badge-verify — /public/verify/<token>/ (one indexed query, no SM2)."""
+    """portal:badge-verify — /public/verify/<token>/ (one indexed query, no SM2, no session)."""
     if over_rate_limit(request):
         return _rate_limited(request)
-    badge = badge_by_token(token)
-    if badge is None:
+    card = badge_card_by_token(token)
+    if card is None:
         return _not_found(request)
-    response = render(request, "enforcement/badges/verify.html", _verify_context(badge, token))
+    response = render(request, "enforcement/badges/verify.html", _verify_context(card, token))
     response["Cache-Control"] = "no-store"  # status is live: never serve a cached "valid"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
