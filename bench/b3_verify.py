@@ -389,6 +389,8 @@ def run_db(label: str, url: str, args: argparse.Namespace, var_dir: Path) -> dic
     verify_paths = [f"/public/verify/{t}/" for t in tokens]
     targets = {"raw": ["/ok/"], "floor": ["/ok/"], "floor+mw": ["/ok/"], "app": verify_paths}
     servers = {kind: _start(kind, env) for kind in targets}
+    for kind, paths in targets.items():  # each worker's first request loads keys, catalogues
+        load(servers[kind][1], paths, conns=8, warmup=0, seconds=2)
     runs: dict[str, list[dict[str, float]]] = {kind: [] for kind in targets}
     try:
         # sanity: the app page answers 200 with the live status for a sampled token
