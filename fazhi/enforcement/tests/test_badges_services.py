@@ -133,3 +133,14 @@ def test_the_token_depends_on_the_secret_key(make_officer: Any, sector: Any, set
     token = services.badge_token(badge)
     settings.SECRET_KEY = "another-secret-key-" + "x" * 40
     assert services.badge_token(badge) != token
+
+
+def test_badges_issue_missing_catches_up(make_officer: Any, sector: Any) -> None:
+    active = [certificate_in("active", make_officer(f"甲{i}"), sector, number=f"1501020100010{i}")
+              for i in range(3)]
+    certificate_in("issued", make_officer("乙"), sector, number="15010201000200")
+    certificate_in("revoked", make_officer("丙"), sector, number="15010201000300")
+    services.badge_issue_for(active[0])
+    assert services.badges_issue_missing() == 2
+    assert set(Badge.objects.values_list("certificate_id", flat=True)) == {c.pk for c in active}
+    assert services.badges_issue_missing() == 0  # idempotent
