@@ -268,3 +268,37 @@ def test_pdf_badge(client: Client, make_officer: Any, make_user: Any, org_tree: 
     client.get(reverse("enforcement:badge-pdf", args=[cert.pk]))
     assert Badge.objects.filter(certificate=cert).count() == 1
     assert badge.issued_at <= timezone.now()
+
+
+def test_values_are_escaped_in_html_and_in_the_json(client: Client, make_officer: Any,
+                                                    sector: Any) -> None:
+    """The page is filled from a pre-rendered skeleton: every value is escaped for its place."""
+    import json
+
+    nasty = '王<script>alert(1)</script>"&\'BVMARKnameBVMARK'
+    badge, token = _badge(make_officer, sector, name=nasty)
+    html = client.get(_url(token)).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "王&lt;script&gt;alert(1)&lt;/script&gt;&quot;&amp;&#x27;BVMARKnameBVMARK" in html
+    shown = re.search(r'<script id="bv-shown" type="application/json">(.*?)</script>', html)
+    assert shown is not None
+    assert "\\u003Cscript\\u003E" in shown.group(1)
+    assert json.loads(shown.group(1))["name"] == nasty
+    assert json.loads(shown.group(1))["number"] == badge.certificate.number
+
+
+def test_skeleton_follows_the_variant_and_the_language(make_officer: Any, sector: Any,
+                                                       today_2027: date) -> None:
+    """Two badges in different states and languages never share a rendered page."""
+    _, valid = _badge(make_officer, sector, name="甲", number="15010201000011")
+    _, revoked = _badge(make_officer, sector, "revoked", name="乙", number="15010201000012")
+    zh, en = Client(), Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert 'data-status="valid"' in zh.get(_url(valid)).content.decode()
+    page = zh.get(_url(revoked)).content.decode()
+    assert 'data-status="revoked"' in page
+    assert "乙" in page
+    assert "甲" not in page
+    assert "已吊销" in page
+    page_en = en.get(_url(revoked)).content.decode()
+    assert "Certificate revoked" in page_en
+    assert "已吊销" not in page_en
