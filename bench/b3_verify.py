@@ -86,12 +86,16 @@ def seed(count: int, tokens_out: Path) -> None:
     started = time.perf_counter()
     key = signing_key()
     with transaction.atomic():
-        region = Division.add_root(code="150000", name="内蒙古自治区", level="region")
+        tree = Division.objects
+        region = tree.add_root({"code": "150000", "name": "内蒙古自治区", "level": "region"})
         leagues = []
         for i in range(LEAGUES):
             region.refresh_from_db()
             leagues.append(
-                region.add_child(code=f"15{i + 1:02d}00", name=f"盟市{i + 1}", level="prefecture")
+                tree.add_child(
+                    region,
+                    {"code": f"15{i + 1:02d}00", "name": f"盟市{i + 1}", "level": "prefecture"},
+                )
             )
         governments = [
             Government.objects.create(division=d, name=f"{d.name}人民政府") for d in leagues
