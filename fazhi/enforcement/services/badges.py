@@ -227,7 +227,9 @@ def badge_card_by_token(token: str) -> BadgeCard | None:
     sql = _card_sql.get(key)
     if sql is None:
         placeholder = {"token_digest": "-"}
-        query = Badge.objects.filter(**placeholder).values_list(*_CARD_FIELDS)[:1].query
+        query = (
+            Badge.objects.filter(**placeholder).order_by().values_list(*_CARD_FIELDS)[:1].query
+        )  # token_digest is unique: no ORDER BY, no sort step
         sql, params = query.get_compiler(connection.alias).as_sql()
         if list(params) != ["-"]:  # the digest must be the only parameter
             raise RuntimeError("unexpected parameters in the badge lookup")
