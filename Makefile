@@ -33,6 +33,7 @@ assets: $(NPM_STAMP) $(PDF_FONTS)
 	@mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts.min.js
+	cp node_modules/sm-crypto/dist/sm2.js static/vendor/sm2.js
 	@for fam in noto-serif-sc noto-sans-sc; do \
 	  mkdir -p static/fonts/$$fam/files; \
 	  cp node_modules/@fontsource/$$fam/400.css node_modules/@fontsource/$$fam/700.css \

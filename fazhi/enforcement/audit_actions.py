@@ -34,4 +34,7 @@ ACTIONS = {
     "enforcement.subject.withdraw": _("Enforcement subject withdrawn from publication"),
     "enforcement.registry.import": _("Registry workbook imported"),
     "enforcement.registry.export": _("Registry workbook exported"),
+    # -- badges (issue 4 §2)
+    "enforcement.badge.issue": _("Officer badge issued"),
+    "enforcement.badge.download": _("Officer badge PDF downloaded"),
 }

@@ -4,6 +4,7 @@ from django.urls import path
 
 from fazhi.enforcement.views import authority as authority_views
 from fazhi.enforcement.views import registry
+from fazhi.enforcement.views.badges import BadgePdfView
 
 app_name = "enforcement"
 urlpatterns: list = [
@@ -22,6 +23,7 @@ urlpatterns: list = [
     path("registry/template.xlsx", registry.TemplateView.as_view(), name="registry-template"),
     path("registry/export.xlsx", registry.ExportView.as_view(), name="registry-export"),
     # -- badges: printable badge PDF (§2); the public verify page is under portal:
+    path("certificates/<int:pk>/badge.pdf", BadgePdfView.as_view(), name="badge-pdf"),
     # -- authority lists, discretion benchmarks, first-violation lists (§3)
     path("authority/", authority_views.authority_list, name="authority-list"),
     path("authority/export.xlsx", authority_views.authority_export, name="authority-export"),

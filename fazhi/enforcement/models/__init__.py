@@ -10,6 +10,7 @@ from fazhi.enforcement.models.authority import (  # noqa: F401
     FirstViolationEntry,
     FirstViolationList,
 )
+from fazhi.enforcement.models.badges import Badge  # noqa: F401
 from fazhi.enforcement.models.cases import (  # noqa: F401
     Case,
     CaseOfficer,
