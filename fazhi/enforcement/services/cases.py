@@ -543,7 +543,17 @@ def _build_facts(
     data: Mapping[str, Any],
     officers: Sequence[Officer] | None,
     note: str,
+    cache: dict[str, Any] | None = None,
 ) -> _Built:
+    """Read what the guards need. `cache` shares the reads that do not depend on the target
+    between the rows `case_transitions_available` evaluates."""
+    memo: dict[str, Any] = cache if cache is not None else {}
+
+    def once(key: str, fn: Any) -> Any:
+        if key not in memo:
+            memo[key] = fn()
+        return memo[key]
+
     on = _local_date(at)
     proposal = _proposal(case, data)
     item = case.authority_item
@@ -559,7 +569,7 @@ def _build_facts(
     )
     act_on = case.act_ended_on or case.act_started_on or case.discovered_on or on
     deciding = target in (S.DECIDED, S.NOTIFIED)
-    first = first_violation(case, act_on) if deciding else None
+    first = once("first", lambda: first_violation(case, act_on)) if deciding else None
     np_facts = NoPenaltyFacts(
         act_on=case.act_ended_on or case.act_started_on,
         discovered_on=case.discovered_on,
@@ -579,19 +589,22 @@ def _build_facts(
     check = PenaltyCheck()
     tiers: list[Tier] = []
     if deciding and item is not None and proposal.is_penalty:
-        benchmark = benchmark_in_force(item, act_on)
+        benchmark = once("benchmark", lambda: benchmark_in_force(item, act_on))
         if benchmark is not None:
-            tiers = [
-                Tier(
-                    t.level,
-                    tuple(t.penalty_types or ()),
-                    t.fine_min,
-                    t.fine_max,
-                    t.requires_legal_review,
-                    t.requires_collective_discussion,
-                )
-                for t in BenchmarkTier.objects.filter(benchmark=benchmark)
-            ]
+            tiers = once(
+                "tiers",
+                lambda: [
+                    Tier(
+                        t.level,
+                        tuple(t.penalty_types or ()),
+                        t.fine_min,
+                        t.fine_max,
+                        t.requires_legal_review,
+                        t.requires_collective_discussion,
+                    )
+                    for t in BenchmarkTier.objects.filter(benchmark=benchmark)
+                ],
+            )
         check = check_penalty(
             proposal,
             StatutoryRange(tuple(item.penalty_types or ()), item.fine_min, item.fine_max),
@@ -600,13 +613,20 @@ def _build_facts(
         )
     # Officers of this step: the ones named, else the case's officers (arts. 42, 55).
     if officers is None:
-        officers = [
-            co.officer for co in CaseOfficer.objects.filter(case=case).select_related("officer")
-        ]
-    valid = [o for o in officers if officer_can_act(o, on)]
+        officers = once(
+            "officers",
+            lambda: [
+                co.officer for co in CaseOfficer.objects.filter(case=case).select_related("officer")
+            ],
+        )
+        valid = once("valid", lambda: [o for o in officers if officer_can_act(o, on)])
+    else:
+        valid = [o for o in officers if officer_can_act(o, on)]
     invalid = tuple(o.name for o in officers if o not in valid)
     party_kind = party.kind if party else ""
-    threshold = hearing_threshold(case, party_kind) if party else Decimal("0")
+    threshold = (
+        once("threshold", lambda: hearing_threshold(case, party_kind)) if party else Decimal("0")
+    )
     hearing_offered = (
         rules.hearing_right(
             proposal.penalty_types,
@@ -631,7 +651,7 @@ def _build_facts(
     after_hearing = case.hearing_on is not None
     reasons = (
         rules.major_reasons(
-            major_catalogue(case.agency_id),
+            once("catalogue", lambda: major_catalogue(case.agency_id)),
             party_kind=party_kind,
             penalty_types=proposal.penalty_types,
             fine_amount=proposal.fine_amount,
@@ -643,14 +663,13 @@ def _build_facts(
         if proposal.is_penalty
         else []
     )
-    officer_users = set(
-        CaseOfficer.objects.filter(case=case, officer__user__isnull=False).values_list(
-            "officer__user_id", flat=True
-        )
-    )
-    reviews = tuple(
-        rules.ReviewFacts(r.result, r.reviewed_at, r.reviewer_id in officer_users)
-        for r in LegalReview.objects.filter(case=case).order_by("submitted_at", "id")
+    officer_users = once("officer_users", lambda: _case_officer_user_ids(case))
+    reviews = once(
+        "reviews",
+        lambda: tuple(
+            rules.ReviewFacts(r.result, r.reviewed_at, r.reviewer_id in officer_users)
+            for r in LegalReview.objects.filter(case=case).order_by("submitted_at", "id")
+        ),
     )
     hearing_earliest = (
         _working_due(hearing_notice_on, deadlines.hearing_earliest_day)
@@ -938,12 +957,19 @@ def case_transitions_available(
     (empty list: allowed). Reads only; the UI shows blocked steps with their articles."""
     at = timezone.now() if on is None else timezone.make_aware(datetime.combine(on, time(12, 0)))
     out: list[AvailableTransition] = []
+    cache: dict[str, Any] = {}
     for transition in rules.targets(case.state, case.procedure):
         if transition.step == "revoke_decision":
             continue  # case_revoke_decision, not a forward step
         try:
             built = _build_facts(
-                case, target=transition.target, at=at, data={}, officers=None, note="-"
+                case,
+                target=transition.target,
+                at=at,
+                data={},
+                officers=None,
+                note="-",
+                cache=cache,
             )
             problems = rules.blocked_by(transition, built.facts)
         except CaseTransitionError as exc:
