@@ -57,6 +57,7 @@ from fazhi.enforcement.rules.discretion import (
 )
 from fazhi.enforcement.rules.enums import (
     CASE_STATE_LABELS,
+    OPEN_CASE_STATES,
     ActType,
     CaseState,
     PartyKind,
@@ -406,7 +407,7 @@ def case_officer_add(
 ) -> CaseOfficer:
     """Add an acting officer to an open case. Auxiliary staff are refused (art. 42; §8)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.state not in {s.value for s in rules.S} - {S.CLOSED, S.NOT_FILED, S.TERMINATED}:
+    if case.state not in OPEN_CASE_STATES:
         raise CaseTransitionError(_("Officers can only be added to an open case."))
     if role not in CaseOfficer.Role.values:
         raise ValidationError({"role": [_("Choose the officer's role.")]})
@@ -1157,3 +1158,68 @@ def case_deadline_extend(
     _hooks(locked, actor)
     _copy_into(case, locked)
     return extension
+
+
+# --- what the decision form offers -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiscretionOffer:
+    """What the decision form shows, in the order of rulebook §10.3: first the no-penalty grounds
+    that apply (mandatory ones forbid a penalty), then the statutory range and the tiers of the
+    benchmark in force on the act date."""
+
+    no_penalty: list[Any]  # NoPenaltyOption, in §10.3 order
+    mandatory: Any  # the first mandatory NoPenaltyOption, or None
+    first_violation: bool
+    statutory: StatutoryRange
+    tiers: list[Tier]
+    lighter_required: bool
+    hearing_threshold: Decimal | None
+
+
+def case_discretion(case: Case, *, data: Mapping[str, Any] | None = None) -> DiscretionOffer:
+    """The no-penalty grounds offered before the tiers (rulebook §10.3), with the findings in
+    `data` (same keys as `case_transition`) merged over the recorded ones."""
+    data = dict(data or {})
+    circumstances = dict(case.circumstances or {})
+    for flag in CIRCUMSTANCE_FLAGS:
+        if flag in data:
+            circumstances[flag] = bool(data[flag])
+    party = case.party
+    act_on = case.act_ended_on or case.act_started_on or case.discovered_on or timezone.localdate()
+    first = first_violation(case, act_on)
+    facts = NoPenaltyFacts(
+        act_on=case.act_ended_on or case.act_started_on,
+        discovered_on=case.discovered_on,
+        party_birth_date=party.birth_date if party and party.kind == PartyKind.CITIZEN else None,
+        first_violation=first,
+        **{k: circumstances.get(k, False) for k in CIRCUMSTANCE_FLAGS},
+    )
+    item = case.authority_item
+    tiers: list[Tier] = []
+    statutory = StatutoryRange()
+    if item is not None:
+        statutory = StatutoryRange(tuple(item.penalty_types or ()), item.fine_min, item.fine_max)
+        benchmark = benchmark_in_force(item, act_on)
+        if benchmark is not None:
+            tiers = [
+                Tier(
+                    t.level,
+                    tuple(t.penalty_types or ()),
+                    t.fine_min,
+                    t.fine_max,
+                    t.requires_legal_review,
+                    t.requires_collective_discussion,
+                )
+                for t in BenchmarkTier.objects.filter(benchmark=benchmark)
+            ]
+    return DiscretionOffer(
+        no_penalty=no_penalty_options(facts),
+        mandatory=mandatory_no_penalty(facts),
+        first_violation=first,
+        statutory=statutory,
+        tiers=tiers,
+        lighter_required=must_be_lighter(facts),
+        hearing_threshold=hearing_threshold(case, party.kind) if party else None,
+    )
