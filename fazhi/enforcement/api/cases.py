@@ -219,8 +219,8 @@ class CaseTransitionApi(APIView):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
+        case = case_detail_for(request.user, pk)  # 404 outside scope, before any 403
         _require_acting(request.user)
-        case = case_detail_for(request.user, pk)
         form = TransitionInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         v = form.validated_data
@@ -242,7 +242,15 @@ class CaseTransitionApi(APIView):
 
 
 class LegalReviewRequestApi(APIView):
-    """Ask a legal reviewer of the agency to review the case (art. 58)."""
+    """GET: the case's legal reviews. POST: ask a legal reviewer to review the case (art. 58)."""
+
+    @extend_schema(
+        operation_id="enforcement_case_review_list", responses=LegalReviewSerializer(many=True)
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        case = case_detail_for(request.user, pk)
+        reviews = LegalReview.objects.filter(case=case).select_related("reviewer")
+        return Response(LegalReviewSerializer(reviews, many=True).data)
 
     @extend_schema(
         operation_id="enforcement_case_review_request",
@@ -250,8 +258,8 @@ class LegalReviewRequestApi(APIView):
         responses={201: LegalReviewSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
+        case = case_detail_for(request.user, pk)  # 404 outside scope, before any 403
         _require_acting(request.user)
-        case = case_detail_for(request.user, pk)
         form = ReviewRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         reviewer = User.objects.filter(pk=form.validated_data["reviewer"], is_active=True).first()
@@ -265,7 +273,15 @@ class LegalReviewRequestApi(APIView):
 
 
 class LegalReviewRecordApi(APIView):
-    """The designated reviewer records the written opinion: agree or problems found."""
+    """GET: one legal review. POST: the designated reviewer records the written opinion."""
+
+    @extend_schema(operation_id="enforcement_case_review_detail", responses=LegalReviewSerializer)
+    def get(self, request: Request, pk: int, review_pk: int) -> Response:
+        case = case_detail_for(request.user, pk)
+        review = get_object_or_404(
+            LegalReview.objects.select_related("reviewer"), pk=review_pk, case=case
+        )
+        return Response(LegalReviewSerializer(review).data)
 
     @extend_schema(
         operation_id="enforcement_case_review_record",
@@ -290,7 +306,15 @@ class LegalReviewRecordApi(APIView):
 
 
 class CaseExtensionApi(APIView):
-    """Record an approved extension of the decision deadline (art. 60); leaders only."""
+    """GET: the recorded extensions. POST: record an approved extension of the decision deadline
+    (art. 60); agency leaders only."""
+
+    @extend_schema(
+        operation_id="enforcement_case_extension_list", responses=ExtensionSerializer(many=True)
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        case = case_detail_for(request.user, pk)
+        return Response(ExtensionSerializer(case.extensions.all(), many=True).data)
 
     @extend_schema(
         operation_id="enforcement_case_extend",
@@ -298,9 +322,9 @@ class CaseExtensionApi(APIView):
         responses={201: ExtensionSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
+        case = case_detail_for(request.user, pk)  # 404 outside scope, before any 403
         if not request.user.has_role("agency_leader"):
             raise PermissionDenied()
-        case = case_detail_for(request.user, pk)
         form = ExtensionInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
@@ -313,7 +337,12 @@ class CaseExtensionApi(APIView):
 
 
 class CaseRevokeApi(APIView):
-    """Record that the decision was revoked or changed (art. 48); leaders only."""
+    """GET: the case as it stands. POST: record that the decision was revoked or changed
+    (art. 48); agency leaders only."""
+
+    @extend_schema(operation_id="enforcement_case_revoke_state", responses=CaseDetailSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(CaseDetailSerializer(_detail(case_detail_for(request.user, pk))).data)
 
     @extend_schema(
         operation_id="enforcement_case_revoke",
@@ -321,9 +350,9 @@ class CaseRevokeApi(APIView):
         responses=CaseDetailSerializer,
     )
     def post(self, request: Request, pk: int) -> Response:
+        case = case_detail_for(request.user, pk)  # 404 outside scope, before any 403
         if not request.user.has_role("agency_leader"):
             raise PermissionDenied()
-        case = case_detail_for(request.user, pk)
         form = RevokeInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
