@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
@@ -99,7 +100,13 @@ def _officers(user: Any, ids: list[int] | None, agency_id: int) -> list[Officer]
     # officer would not show colleagues, yet two officers act together (art. 42).
     found = list(Officer.objects.filter(pk__in=ids, agency_id=agency_id))
     if len(found) != len(set(ids)):
-        raise DrfValidationError({"officers": ["所选执法人员不存在或不属于本机关。"]})
+        raise DrfValidationError(
+            {
+                "officers": [
+                    _("Some chosen officers do not exist or are not officers of this agency.")
+                ]
+            }
+        )
     return found
 
 
@@ -151,7 +158,7 @@ class CaseListApi(APIView):
                 scoped(Agency.objects.filter(pk=agency_id), user).first() if agency_id else None
             )
         if agency is None:
-            raise DrfValidationError({"agency": ["请选择您有权办理的执法机关。"]})
+            raise DrfValidationError({"agency": [_("Choose an agency you may act for.")]})
         item = None
         if v.get("authority_item"):
             item = AuthorityItem.objects.filter(pk=v["authority_item"], agency=agency).first()
@@ -159,7 +166,10 @@ class CaseListApi(APIView):
                 raise DrfValidationError(
                     {
                         "authority_item": [
-                            "该职权事项不在本机关权责清单内（《行政处罚法》第十七条至第二十条）。"
+                            _(
+                                "The authority item is not on the acting agency's authority list "
+                                "(《行政处罚法》第十七条至第二十条)."
+                            )
                         ]
                     }
                 )
@@ -264,7 +274,7 @@ class LegalReviewRequestApi(APIView):
         form.is_valid(raise_exception=True)
         reviewer = User.objects.filter(pk=form.validated_data["reviewer"], is_active=True).first()
         if reviewer is None or not reviewer.has_role("legal_reviewer"):
-            raise DrfValidationError({"reviewer": ["请选择法制审核人员。"]})
+            raise DrfValidationError({"reviewer": [_("Choose the legal reviewer.")]})
         try:
             review = services.legal_review_request(actor=request.user, case=case, reviewer=reviewer)
         except DjangoValidationError as exc:
