@@ -15,7 +15,9 @@ from fazhi.enforcement.models.cases import (  # noqa: F401
     Case,
     CaseOfficer,
     DeadlineExtension,
+    HearingThreshold,
     LegalReview,
+    MajorDecisionRule,
     Party,
     Step,
 )
