@@ -2,6 +2,9 @@
 
 from django.urls import path  # noqa: F401
 
+from fazhi.enforcement.views import disclosure as disclosure_views
+from fazhi.enforcement.views import documents as documents_views
+
 app_name = "enforcement"
 urlpatterns: list = [
     # -- registry: agencies (enforcement subjects), officers, certificates, Excel (issue 4 §1)
@@ -9,6 +12,15 @@ urlpatterns: list = [
     # -- authority lists, discretion benchmarks, first-violation lists (§3)
     # -- cases (§4)
     # -- documents (§5)
+    path("cases/<int:case_pk>/documents/generate/", documents_views.document_create,
+         name="document-generate"),
+    path("documents/<int:pk>/download/", documents_views.document_download,
+         name="document-download"),
     # -- disclosure back office (§6)
+    path("disclosures/", disclosure_views.disclosure_list, name="disclosure-list"),
+    path("cases/<int:case_pk>/disclosure/publish/", disclosure_views.disclosure_publish_view,
+         name="disclosure-publish"),
+    path("disclosures/<int:pk>/withdraw/", disclosure_views.disclosure_withdraw_view,
+         name="disclosure-withdraw"),
     # -- supervision alerts (§7)
 ]
