@@ -26,4 +26,12 @@ ACTIONS = {
     # -- disclosure (issue 4 §6)
     "enforcement.disclosure.publish": _("Enforcement decision published"),
     "enforcement.disclosure.withdraw": _("Published enforcement decision withdrawn"),
+    # -- cases (issue 4 §4)
+    "enforcement.party.create": _("Party of an enforcement case registered"),
+    "enforcement.case.open": _("Enforcement case opened"),
+    "enforcement.case.officer_add": _("Officer added to an enforcement case"),
+    "enforcement.case.transition": _("Enforcement case moved to another step"),
+    "enforcement.case.extend": _("Decision deadline of an enforcement case extended"),
+    "enforcement.legal_review.request": _("Legal review of an enforcement case requested"),
+    "enforcement.legal_review.record": _("Legal review opinion recorded"),
 }

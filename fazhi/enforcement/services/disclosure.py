@@ -28,7 +28,7 @@ from fazhi.core.calendar import CalendarYearNotSupported, deadline
 from fazhi.core.redaction import find_pii, mask_name, redact
 from fazhi.core.rules.calendar import BASIS_WORKING_DAYS_PENALTY
 from fazhi.core.tokens import token_new
-from fazhi.enforcement.models import Case, CaseDocument, Disclosure, DisclosurePolicy, Step
+from fazhi.enforcement.models import Case, CaseDocument, Disclosure, DisclosurePolicy
 from fazhi.enforcement.rules.enums import ActType, CaseState, PartyKind, PenaltyType
 
 BASIS_PUBLISH = "国办发〔2018〕118号 行政执法公示制度"
@@ -41,8 +41,6 @@ DECIDED_STATES = frozenset(
     {CaseState.DECIDED.value, CaseState.SERVED.value, CaseState.EXECUTING.value,
      CaseState.CLOSED.value}
 )
-# Step codes the case services record when a decision is revoked or changed (art. 48 ¶2).
-REVOKED_STEP_CODES = frozenset({"revoke_decision", "decision_revoked", "revoke"})
 
 # Division names up to the county level (GB/T 2260 levels: region, prefecture, county).
 _UPPER = r"(?:[^省市区县旗盟镇乡街路号\d]{1,8}?(?:自治区|省|自治州|地区|市|盟))"
@@ -188,24 +186,13 @@ def disclosure_content(case: Case) -> dict[str, Any]:
 
 
 def _decision_revoked(case: Case) -> bool:
-    """Whether the case's decision was revoked or changed (case services record it)."""
-    if getattr(case, "decision_revoked_on", None) or getattr(case, "revoked_on", None):
-        return True
-    return Step.objects.filter(case=case, code__in=REVOKED_STEP_CODES).exists()
+    """Whether the case's decision was revoked or changed (`case_revoke_decision` sets
+    `revoked_at`; 《行政处罚法》第四十八条第二款)."""
+    return getattr(case, "revoked_at", None) is not None
 
 
 def _revoked_on(case: Case) -> date:
-    for attr in ("decision_revoked_on", "revoked_on"):
-        value = getattr(case, attr, None)
-        if value:
-            return value if isinstance(value, date) else timezone.localdate(value)
-    step = (
-        Step.objects.filter(case=case, code__in=REVOKED_STEP_CODES)
-        .order_by("-occurred_at")
-        .values_list("occurred_at", flat=True)
-        .first()
-    )
-    return timezone.localdate(step) if step else timezone.localdate()
+    return timezone.localdate(case.revoked_at) if case.revoked_at else timezone.localdate()
 
 
 def _disclosable(case: Case) -> bool:
@@ -301,10 +288,12 @@ def disclosure_after_transition(case: Case, *, actor: Any = None) -> None:
     existing = Disclosure.objects.filter(case_id=case.pk).first()
     if _decision_revoked(case):
         if existing is not None and existing.state != Disclosure.State.WITHDRAWN:
+            reason = getattr(case, "revocation_reason", "") or ""
             disclosure_withdraw(
                 actor=actor,
                 disclosure=existing,
-                reason="行政处罚决定已被撤销或者变更（《行政处罚法》第四十八条第二款）",
+                reason=f"行政处罚决定已被撤销或者变更（《行政处罚法》第四十八条第二款）：{reason}"
+                .rstrip("："),
                 revoked_on=_revoked_on(case),
             )
         return

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from fazhi.enforcement.models import Disclosure, DisclosurePolicy, Step
+from fazhi.enforcement.models import Disclosure, DisclosurePolicy
 from fazhi.enforcement.services.disclosure import (
     disclosure_after_transition,
     disclosure_publish,
@@ -99,14 +99,15 @@ def test_an_undecided_case_cannot_be_published(case_factory: Any) -> None:  # no
 def test_a_revoked_decision_is_withdrawn_within_3_working_days(case_factory: Any) -> None:  # noqa: F811
     case = case_factory()
     disclosure_after_transition(case)
-    Step.objects.create(case=case, code="revoke_decision", state_from="decided",
-                        state_to="decided",
-                        occurred_at=timezone.make_aware(datetime(2025, 9, 30, 9)))
+    case.state = "terminated"
+    case.revoked_at = timezone.make_aware(datetime(2025, 9, 30, 9))
+    case.revocation_reason = "复议机关决定撤销"
+    case.save()
     disclosure_after_transition(case)
     d = Disclosure.objects.get(case=case)
     assert d.state == "withdrawn" and d.withdrawn_at is not None
     assert d.withdraw_due_on == date(2025, 10, 11)  # 9, 10, 11 (make-up Saturday) Oct
-    assert "第四十八条" in d.withdraw_reason
+    assert "第四十八条" in d.withdraw_reason and "复议机关决定撤销" in d.withdraw_reason
     disclosure_after_transition(case)  # stays withdrawn, not re-published
     d.refresh_from_db()
     assert d.state == "withdrawn"
