@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from fazhi.enforcement.models import AuthorityBasis, Case, Step
-from fazhi.enforcement.rules.enums import PenaltyType, PartyKind
+from fazhi.enforcement.rules.enums import PartyKind, PenaltyType
 
 BASIS_DECISION = "《行政处罚法》第五十九条"
 BASIS_ON_THE_SPOT = "《行政处罚法》第五十二条"
@@ -103,7 +103,7 @@ class DocumentError(Exception):
 
 
 def document_number(case: Case, kind: str, year: int, serial: int) -> str:
-    """Agency short name + word + 〔year〕 + serial 号, e.g. 新城区市场监督管理局罚决〔2026〕12号."""
+    """Agency name + word + 〔year〕 + serial 号, e.g. 新城区市场监督管理局罚决〔2026〕12号."""
     return f"{case.agency.name}{NUMBER_WORDS[kind]}〔{year}〕{serial}号"
 
 
@@ -183,7 +183,8 @@ def document_context(
     violated, penalty_basis = _bases(case)
     penalty_types = [PENALTY_TYPE_ZH.get(PenaltyType(t), t) for t in case.penalty_types or []]
     has_fine = PenaltyType.FINE.value in (case.penalty_types or [])
-    issued = issued_on or (case.decided_on if kind in ("decision", "on_the_spot_decision") else None)
+    decided_kind = kind in ("decision", "on_the_spot_decision")
+    issued = issued_on or (case.decided_on if decided_kind else None)
     issued = issued or timezone.localdate()
     government = getattr(agency.government, "name", "")
     performance = ""
@@ -196,7 +197,8 @@ def document_context(
                 "加处罚款，加处罚款的数额不超出罚款的数额（《行政处罚法》第七十二条）。"
             )
     remedies = (
-        f"如不服本决定，可以在收到本决定书之日起{RECONSIDERATION_DAYS}日内向{government or '本级人民政府'}"
+        f"如不服本决定，可以在收到本决定书之日起{RECONSIDERATION_DAYS}日内"
+        f"向{government or '本级人民政府'}"
         f"申请行政复议，也可以在收到本决定书之日起{LITIGATION_MONTHS}个月内依法向人民法院提起行政诉讼。"
         "行政复议或者行政诉讼期间，本决定不停止执行（《行政处罚法》第七十三条）。"
     )
@@ -209,7 +211,8 @@ def document_context(
 
     discretion = ""
     if case.tier:
-        discretion = f"依据本机关公布的行政处罚裁量基准，本案适用“{TIER_ZH.get(case.tier, case.tier)}”情形。"
+        tier = TIER_ZH.get(case.tier, case.tier)
+        discretion = f"依据本机关公布的行政处罚裁量基准，本案适用“{tier}”情形。"
         if case.outside_benchmark_reason:
             discretion += f"偏离裁量基准的理由：{case.outside_benchmark_reason}"
     return {
@@ -304,7 +307,7 @@ def decision_missing_items(ctx: dict[str, Any]) -> list[str]:
 
 
 def on_the_spot_missing_items(ctx: dict[str, Any]) -> list[str]:
-    """The contents 《行政处罚法》第五十二条 requires of an on-the-spot decision that `ctx` lacks."""
+    """What 《行政处罚法》第五十二条 requires of an on-the-spot decision and `ctx` lacks."""
     missing = _missing(ctx, ON_THE_SPOT_REQUIREMENTS)
     if ctx.get("has_fine") and not ctx.get("fine"):
         missing.append("罚款数额（第五十二条）")
@@ -316,7 +319,8 @@ def _font_css() -> str:
     regular = (FONT_DIR / "NotoSerifSC-Regular.ttf").as_uri()
     bold = (FONT_DIR / "NotoSerifSC-Bold.ttf").as_uri()
     return (
-        f"@font-face {{ font-family: '{FONT_FAMILY}'; src: url('{regular}'); font-weight: normal; }}"
+        f"@font-face {{ font-family: '{FONT_FAMILY}'; src: url('{regular}'); "
+        "font-weight: normal; }"
         f"@font-face {{ font-family: '{FONT_FAMILY}'; src: url('{bold}'); font-weight: bold; }}"
     )
 

@@ -1,6 +1,6 @@
 """Back-office pages of sub-platform 4 under /enforcement/. One block per part of issue 4."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 from fazhi.enforcement.views import disclosure as disclosure_views
 from fazhi.enforcement.views import documents as documents_views

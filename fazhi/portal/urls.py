@@ -2,7 +2,7 @@
 tests/test_public_allowlist.py. Public URLs carry unguessable tokens, never sequential ids
 (security.md PII-5, QR-6)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 from fazhi.enforcement.views import public as public_views
 

@@ -26,7 +26,8 @@ class DocumentKind(models.TextChoices):
     PRIOR_NOTICE = "prior_notice", _("Prior notice of administrative penalty")  # 事先告知书
     HEARING_NOTICE = "hearing_notice", _("Hearing notice")  # 听证告知书
     DECISION = "decision", _("Administrative penalty decision")  # 行政处罚决定书
-    ON_THE_SPOT_DECISION = "on_the_spot_decision", _("On-the-spot penalty decision")  # 当场处罚决定书
+    # 当场处罚决定书
+    ON_THE_SPOT_DECISION = "on_the_spot_decision", _("On-the-spot penalty decision")
     SERVICE_RECEIPT = "service_receipt", _("Proof of service")  # 送达回证
 
 

@@ -22,8 +22,8 @@ from fazhi.enforcement.models import (
     AuthorityItem,
     BenchmarkTier,
     Certificate,
-    DiscretionBenchmark,
     Disclosure,
+    DiscretionBenchmark,
     FirstViolationList,
 )
 from fazhi.orgs.models import Agency, Division, Sector
@@ -83,7 +83,9 @@ def disclosure_search(filters: Mapping[str, str], page: Any = 1) -> BoundedPage:
     qs = public_disclosures()
     searched = False
     if filters.get("sector"):
-        sector_id = Sector.objects.filter(code=filters["sector"]).values_list("id", flat=True).first()
+        sector_id = (
+            Sector.objects.filter(code=filters["sector"]).values_list("id", flat=True).first()
+        )
         qs = qs.filter(sector_id=sector_id or 0)
         searched = True
     if filters.get("agency"):

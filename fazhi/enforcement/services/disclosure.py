@@ -26,7 +26,6 @@ from django.utils import timezone
 from fazhi.audit.services import audit_record
 from fazhi.core.calendar import CalendarYearNotSupported, deadline
 from fazhi.core.redaction import find_pii, mask_name, redact
-from fazhi.core.rules.calendar import BASIS_WORKING_DAYS_PENALTY
 from fazhi.core.tokens import token_new
 from fazhi.enforcement.models import Case, CaseDocument, Disclosure, DisclosurePolicy
 from fazhi.enforcement.rules.enums import ActType, CaseState, PartyKind, PenaltyType
@@ -178,7 +177,7 @@ def disclosure_content(case: Case) -> dict[str, Any]:
     }
     leftovers = [hit for field in ("violation", "facts", "outcome", "party_name")
                  for hit in find_pii(content[field])]
-    assert not leftovers, "redaction left personal data"  # noqa: S101 - redact() masks all hits
+    assert not leftovers, "redaction left personal data"
     return content
 
 
@@ -232,7 +231,9 @@ def disclosure_publish(*, actor: Any, case: Case) -> Disclosure:
         if not _disclosable(case):
             from django.core.exceptions import ValidationError
 
-            raise ValidationError("案件尚未作出决定，不能公开（行政执法公示制度：决定作出后公开）。")
+            raise ValidationError(
+                "案件尚未作出决定，不能公开（行政执法公示制度：决定作出后公开）。"
+            )
         disclosure = disclosure_prepare(case)
         if disclosure.state == Disclosure.State.PUBLISHED:
             return disclosure

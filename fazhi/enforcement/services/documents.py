@@ -269,7 +269,7 @@ def document_generate(*, actor: object, case: Case, kind: str) -> CaseDocument:
         case = Case.objects.select_for_update().select_related(
             "agency__government", "party", "authority_item__source_provision__law"
         ).get(pk=case.pk)
-        code, token = case_code_issue(case)
+        _code, token = case_code_issue(case)
         issued = case.decided_on if kind in DECIDED_KINDS else None
         number = _next_number(case, kind, (issued or timezone.localdate(now)).year)
         ctx = render.document_context(case, kind, number=number, code_url=case_code_url(token))
@@ -309,4 +309,5 @@ def document_generate(*, actor: object, case: Case, kind: str) -> CaseDocument:
 
 
 def document_current(case: Case, kind: str) -> CaseDocument | None:
-    return CaseDocument.objects.filter(case=case, kind=kind).order_by("-generated_at", "-id").first()
+    documents = CaseDocument.objects.filter(case=case, kind=kind)
+    return documents.order_by("-generated_at", "-id").first()

@@ -43,12 +43,15 @@ def test_search_without_criteria_shows_recent_items_only(
         response = client.get(reverse("portal:disclosure-list"))
     assert response.status_code == 200
     page = response.context["page"]
-    assert page.searched is False and not page.has_next and len(page.items) == 2
+    assert page.searched is False
+    assert not page.has_next
+    assert len(page.items) == 2
 
 
 def test_no_natural_persons_name_in_the_list(published: Any) -> None:
     html = Client().get(reverse("portal:disclosure-list")).content.decode()
-    assert CITIZEN_NAME not in html and "王某" not in html
+    assert CITIZEN_NAME not in html
+    assert "王某" not in html
     assert published[1].party_name in html  # the organisation is named
 
 
@@ -73,7 +76,8 @@ def test_search_filters(published: Any, params: dict[str, str], expected: int,
         response = Client().get(reverse("portal:disclosure-list"), params)
     assert response.status_code == 200
     page = response.context["page"]
-    assert page.searched is True and len(page.items) == expected
+    assert page.searched is True
+    assert len(page.items) == expected
 
 
 def test_detail_by_token_and_uniform_404(published: Any) -> None:
@@ -82,7 +86,9 @@ def test_detail_by_token_and_uniform_404(published: Any) -> None:
     response = client.get(reverse("portal:disclosure-detail", args=[d.public_token]))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "王某" in body and CITIZEN_NAME not in body and d.case.party.id_number not in body
+    assert "王某" in body
+    assert CITIZEN_NAME not in body
+    assert d.case.party.id_number not in body
     assert client.get(reverse("portal:disclosure-detail", args=["x" * 32])).status_code == 404
     d.state = Disclosure.State.WITHDRAWN
     d.save()
@@ -103,7 +109,8 @@ def test_default_limit_stops_200_searches_a_minute(published: Any) -> None:
     client = Client()
     url = reverse("portal:disclosure-list")
     statuses = [client.get(url, {"q": "x"}).status_code for _ in range(61)]
-    assert statuses.count(200) == 60 and statuses[-1] == 429
+    assert statuses.count(200) == 60
+    assert statuses[-1] == 429
 
 
 def test_paging_is_bounded(case_factory: Any, django_assert_max_num_queries: Any) -> None:  # noqa: F811
@@ -117,16 +124,19 @@ def test_paging_is_bounded(case_factory: Any, django_assert_max_num_queries: Any
         c = case_factory()
         rows.append(Disclosure(
             case=c, public_token=f"tok{i:029d}", agency=base.agency, division=base.division,
-            sector=base.sector, act_type="penalty", decision_number=f"N{i}", party_kind="organisation",
+            sector=base.sector, act_type="penalty", decision_number=f"N{i}",
+            party_kind="organisation",
             party_name="某公司", violation="销售超过保质期的食品", decided_on=date(2025, 9, 1),
             due_on=date(2025, 9, 10), state="published", published_at=timezone.now(),
         ))
     Disclosure.objects.bulk_create(rows)
     with django_assert_max_num_queries(1):
         first = disclosure_search({"q": "保质期"}, 1)
-    assert len(first.items) == PAGE_SIZE and first.has_next
+    assert len(first.items) == PAGE_SIZE
+    assert first.has_next
     second = disclosure_search({"q": "保质期"}, 2)
-    assert len(second.items) == 6 and not second.has_next
+    assert len(second.items) == 6
+    assert not second.has_next
     assert disclosure_search({"q": "保质期"}, 10_000).number == MAX_PAGES
 
 
@@ -193,7 +203,8 @@ def test_ex_ante_lists(ex_ante: dict[str, Any], name: str, shows: list[str], hid
 def test_ex_ante_lists_filter_by_division_and_sector(ex_ante: dict[str, Any]) -> None:
     client = Client()
     body = client.get(reverse("portal:subject-list"), {"division": "150200"}).content.decode()
-    assert "包头市市场监督管理局" in body and "新城区市场监督管理局" not in body
+    assert "包头市市场监督管理局" in body
+    assert "新城区市场监督管理局" not in body
     body = client.get(reverse("portal:officer-list"), {"division": "150100"}).content.decode()
     assert "周执法" in body
     body = client.get(reverse("portal:officer-list"), {"division": "150200"}).content.decode()

@@ -30,13 +30,16 @@ def test_a_decided_penalty_case_is_published_redacted(case_factory: Any) -> None
     case = case_factory()
     disclosure_after_transition(case, actor=None)
     d = Disclosure.objects.get(case=case)
-    assert d.state == Disclosure.State.PUBLISHED and d.published_at is not None
+    assert d.state == Disclosure.State.PUBLISHED
+    assert d.published_at is not None
     assert d.due_on == date(2025, 10, 13)  # 7 working days across National Day 2025
-    assert d.party_name == "王某" and d.party_kind == "citizen"
+    assert d.party_name == "王某"
+    assert d.party_kind == "citizen"
     stored = " ".join([d.party_name, d.violation, d.facts, d.outcome, d.basis])
     for secret in (CITIZEN_NAME, case.party.id_number, CITIZEN_PHONE, PLATE, "海拉尔东街12号"):
         assert secret not in stored, secret
-    assert "呼和浩特市新城区***" in d.facts and "蒙A*****" in d.facts
+    assert "呼和浩特市新城区***" in d.facts
+    assert "蒙A*****" in d.facts
     assert d.outcome == "警告；罚款人民币5,000.00元"
     assert len(d.public_token) == 32
     assert AuditEntry.objects.filter(action="enforcement.disclosure.publish").count() == 1
@@ -49,7 +52,8 @@ def test_an_organisation_is_named(case_factory: Any) -> None:  # noqa: F811
     case = case_factory(party_kind="organisation")
     disclosure_after_transition(case)
     d = Disclosure.objects.get(case=case)
-    assert d.party_name == case.party.name and d.party_kind == "organisation"
+    assert d.party_name == case.party.name
+    assert d.party_kind == "organisation"
 
 
 @pytest.mark.parametrize(
@@ -83,7 +87,8 @@ def test_a_sector_that_reviews_first_leaves_it_pending(case_factory: Any, sector
     case = case_factory()
     disclosure_after_transition(case)
     d = Disclosure.objects.get(case=case)
-    assert d.state == "pending" and d.published_at is None
+    assert d.state == "pending"
+    assert d.published_at is None
     assert d.due_on == date(2025, 10, 10)  # 5 working days
     disclosure_publish(actor=None, case=case)
     d.refresh_from_db()
@@ -105,9 +110,11 @@ def test_a_revoked_decision_is_withdrawn_within_3_working_days(case_factory: Any
     case.save()
     disclosure_after_transition(case)
     d = Disclosure.objects.get(case=case)
-    assert d.state == "withdrawn" and d.withdrawn_at is not None
+    assert d.state == "withdrawn"
+    assert d.withdrawn_at is not None
     assert d.withdraw_due_on == date(2025, 10, 11)  # 9, 10, 11 (make-up Saturday) Oct
-    assert "第四十八条" in d.withdraw_reason and "复议机关决定撤销" in d.withdraw_reason
+    assert "第四十八条" in d.withdraw_reason
+    assert "复议机关决定撤销" in d.withdraw_reason
     disclosure_after_transition(case)  # stays withdrawn, not re-published
     d.refresh_from_db()
     assert d.state == "withdrawn"
@@ -149,7 +156,8 @@ def test_back_office_list_is_scoped_and_flags_overdue(
     client.force_login(user)
     response = client.get(reverse("enforcement:disclosure-list"), {"overdue": "1"})
     assert response.status_code == 200
-    assert own.number.encode() in response.content and other.number.encode() not in response.content
+    assert own.number.encode() in response.content
+    assert other.number.encode() not in response.content
     assert "已逾期".encode() in response.content or b"overdue" in response.content
     # publish from the list, scoped
     url = reverse("enforcement:disclosure-publish", args=[other.pk])
@@ -176,4 +184,5 @@ def test_case_panel_shows_the_disclosure(case_factory: Any) -> None:  # noqa: F8
     case.refresh_from_db()
     html = render_to_string("enforcement/disclosure/_case_panel.html", {"case": case})
     d = Disclosure.objects.get(case=case)
-    assert d.public_token in html and "王某" in html
+    assert d.public_token in html
+    assert "王某" in html

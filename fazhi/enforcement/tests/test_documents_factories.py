@@ -126,9 +126,11 @@ def food_item(org_tree: Any, sector: Any, laws: Any) -> Any:
 
 def test_factory_builds_a_decided_case_with_two_officers(case_factory: Any) -> None:
     case = case_factory()
-    assert case.state == "decided" and case.decided_on == date(2025, 9, 26)
+    assert case.state == "decided"
+    assert case.decided_on == date(2025, 9, 26)
     assert case.officers.count() == 2
-    assert case.party.kind == "citizen" and case.party.id_number in case.facts
+    assert case.party.kind == "citizen"
+    assert case.party.id_number in case.facts
 
 
 def test_food_item_cites_violated_and_penalty_provisions(food_item: Any) -> None:

@@ -36,7 +36,8 @@ needs_poppler = pytest.mark.skipif(
 COMPLETE_DECISION = {
     "party_name": "王小明", "party_address": "呼和浩特市新城区海拉尔东街12号",
     "facts": "销售超过保质期的食品", "evidence": ["现场检查笔录"],
-    "penalty_types": ["警告", "罚款"], "penalty_basis": ["《中华人民共和国食品安全法》第一百二十四条"],
+    "penalty_types": ["警告", "罚款"],
+    "penalty_basis": ["《中华人民共和国食品安全法》第一百二十四条"],
     "violated": ["《中华人民共和国食品安全法》第三十四条"], "performance": "十五日内缴纳",
     "remedies": "六十日内申请行政复议，六个月内提起行政诉讼", "organ": "新城区市场监督管理局",
     "decided_on": date(2025, 9, 26), "seal": "（印章）", "number": "罚决〔2025〕1号",
@@ -65,7 +66,8 @@ def test_art_59_items_cover_the_seven_statutory_contents() -> None:
 
 
 def test_a_fine_without_an_amount_is_incomplete() -> None:
-    assert decision_missing_items(dict(COMPLETE_DECISION, fine="")) == ["罚款数额（第五十九条第三项）"]
+    missing = decision_missing_items(dict(COMPLETE_DECISION, fine=""))
+    assert missing == ["罚款数额（第五十九条第三项）"]
     assert decision_missing_items(dict(COMPLETE_DECISION, fine="", has_fine=False)) == []
 
 
@@ -85,7 +87,8 @@ def test_each_art_52_item_is_required(key: str, label: str) -> None:
 
 def test_the_qr_is_an_inline_svg_of_the_url() -> None:
     svg = qr_svg("https://example.org/public/c/" + "A" * 32 + "/")
-    assert svg.startswith("<svg") and "一案一码" in svg
+    assert svg.startswith("<svg")
+    assert "一案一码" in svg
 
 
 def _pdf_text(path: Path) -> str:
@@ -111,7 +114,8 @@ def test_decision_pdf_carries_every_art_59_item_and_embeds_the_font(
 
     data = document.file.read()
     assert hashlib.sha256(data).hexdigest() == document.sha256
-    assert data.startswith(b"%PDF") and document.size == len(data)
+    assert data.startswith(b"%PDF")
+    assert document.size == len(data)
     pdf = tmp_path / "decision.pdf"
     pdf.write_bytes(data)
     text = _pdf_text(pdf)
@@ -125,7 +129,8 @@ def test_decision_pdf_carries_every_art_59_item_and_embeds_the_font(
     ):
         assert expected in text, expected
     fonts = _pdf_fonts(pdf)
-    assert fonts and all("Fazhi-PDF" in row for row in fonts), fonts
+    assert fonts, "no font in the PDF"
+    assert all("Fazhi-PDF" in row for row in fonts), fonts
     assert all(row.split()[-5] == "yes" for row in fonts), "font not embedded"
     # the QR's URL is the case code, and it resolves to this case
     token = text.split("/public/c/")[1][:32]
@@ -164,7 +169,9 @@ def test_other_documents_render(
     pdf = tmp_path / "doc.pdf"
     pdf.write_bytes(document.file.read())
     text = _pdf_text(pdf)
-    assert title in text and CITIZEN_NAME in text and "/public/c/" in text
+    assert title in text
+    assert CITIZEN_NAME in text
+    assert "/public/c/" in text
     assert all(row.split()[-5] == "yes" for row in _pdf_fonts(pdf))
 
 
@@ -216,10 +223,11 @@ def test_regenerating_keeps_the_number_and_the_case_code(case_factory: Any) -> N
     case = case_factory()
     first = document_generate(actor=None, case=case, kind="filing_approval")
     second = document_generate(actor=None, case=case, kind="filing_approval")
-    assert first.pk != second.pk and first.number == second.number
+    assert first.pk != second.pk
+    assert first.number == second.number
     assert first.number.startswith("新城区市场监督管理局立审〔")
     assert CaseCode.objects.filter(case=case).count() == 1
-    code, token = case_code_issue(case)
+    _code, token = case_code_issue(case)
     assert case_code_issue(case)[1] == token
 
 
@@ -263,9 +271,11 @@ def test_panel_generate_and_download_are_scoped(
     document = CaseDocument.objects.get()
     download = reverse("enforcement:document-download", args=[document.pk])
     response = client.get(download)
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     client.force_login(other)
     assert client.get(download).status_code == 404
     html = render_to_string("enforcement/documents/_case_panel.html", {"case": case})
-    assert download in html and document.number in html
+    assert download in html
+    assert document.number in html

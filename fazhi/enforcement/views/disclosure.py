@@ -61,7 +61,10 @@ def disclosure_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     reason = request.POST.get("reason", "").strip()
     if not reason:
-        messages.error(request, _("Give the reason for the withdrawal (art. 48 of the Administrative Penalty Law)."))
+        messages.error(
+            request,
+            _("Give the reason for the withdrawal (art. 48 of the Administrative Penalty Law)."),
+        )
     else:
         disclosure_withdraw(actor=request.user, disclosure=disclosure, reason=reason)
         messages.success(request, _("Withdrawn from the portal."))
