@@ -152,6 +152,18 @@ def _evidence(case: Case) -> list[str]:
     return list(seen)
 
 
+def _decision_place(case: Case) -> str:
+    """Where the decision step was taken (art. 52: the on-the-spot form states the place)."""
+    return (
+        Step.objects.filter(case=case, state_to="decided")
+        .exclude(place="")
+        .order_by("-occurred_at")
+        .values_list("place", flat=True)
+        .first()
+        or ""
+    )
+
+
 def _officers(case: Case) -> list[dict[str, str]]:
     from fazhi.enforcement.models import Certificate
 
@@ -236,7 +248,7 @@ def document_context(
         "party_representative": party.legal_representative if party else "",
         "facts": case.facts,
         "evidence": _evidence(case),
-        "place": case.place,
+        "place": case.place or _decision_place(case),
         "violated": violated,
         "penalty_basis": penalty_basis,
         "penalty_types": penalty_types,
