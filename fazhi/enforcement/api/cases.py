@@ -49,7 +49,7 @@ LIST_PARAMETERS = [
     OpenApiParameter("act_type", str, enum=[str(a) for a in ACT_TYPE_LABELS]),
     OpenApiParameter("date_from", str, description="YYYY-MM-DD (creation day)"),
     OpenApiParameter("date_to", str, description="YYYY-MM-DD (creation day)"),
-    OpenApiParameter("q", str, description="Case number prefix or part of the title"),
+    OpenApiParameter("q", str, description="The exact case number, or part of the title"),
     OpenApiParameter("page", int),
     OpenApiParameter("per_page", int, description="At most 200"),
 ]
