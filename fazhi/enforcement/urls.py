@@ -5,6 +5,8 @@ from django.urls import path
 from fazhi.enforcement.views import authority as authority_views
 from fazhi.enforcement.views import registry
 from fazhi.enforcement.views.badges import BadgePdfView
+from fazhi.enforcement.views import disclosure as disclosure_views
+from fazhi.enforcement.views import documents as documents_views
 
 app_name = "enforcement"
 urlpatterns: list = [
@@ -60,6 +62,15 @@ urlpatterns: list = [
     path("first-violation/<int:pk>/publish/", authority_views.fvl_publish, name="fvl-publish"),
     # -- cases (§4)
     # -- documents (§5)
+    path("cases/<int:case_pk>/documents/generate/", documents_views.document_create,
+         name="document-generate"),
+    path("documents/<int:pk>/download/", documents_views.document_download,
+         name="document-download"),
     # -- disclosure back office (§6)
+    path("disclosures/", disclosure_views.disclosure_list, name="disclosure-list"),
+    path("cases/<int:case_pk>/disclosure/publish/", disclosure_views.disclosure_publish_view,
+         name="disclosure-publish"),
+    path("disclosures/<int:pk>/withdraw/", disclosure_views.disclosure_withdraw_view,
+         name="disclosure-withdraw"),
     # -- supervision alerts (§7)
 ]
