@@ -22,7 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fazhi.audit.services import audit_record
-from fazhi.core.calendar import CalendarYearNotSupported, official_calendar
+from fazhi.core.calendar import (
+    CalendarYearNotSupported,
+    ProvisionalCalendar,
+    official_calendar,
+)
 from fazhi.core.identifiers import IdentifierError, validate_credit_code, validate_resident_id
 from fazhi.enforcement.models import (
     AuthorityItem,
@@ -146,14 +150,25 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+def _calendar() -> ProvisionalCalendar:
+    """The official calendar; in a year whose schedule is not loaded yet, the statutory rest days
+    (fazhi.core.calendar.ProvisionalCalendar), so a case filed in December still gets its
+    deadlines. `deadline_is_provisional` tells the pages which dates to mark as provisional."""
+    return ProvisionalCalendar(official_calendar())
+
+
+def deadline_is_provisional(day: date | None) -> bool:
+    """True when `day` lies in a year counted on the statutory rest days alone."""
+    return day is not None and _calendar().is_provisional(day.year)
+
+
 def _due_calendar_days(start: date | None, fn: Any, **kw: Any) -> date | None:
-    """A calendar-day deadline; when the holiday schedule of the end year is not published yet,
-    the date without the holiday roll-over (never later than the true deadline)."""
+    """A calendar-day deadline (None before its start event)."""
     if start is None:
         return None
     try:
-        return fn(start, official_calendar(), **kw).due
-    except CalendarYearNotSupported:
+        return fn(start, _calendar(), **kw).due
+    except CalendarYearNotSupported:  # before 2025 and outside the package: not guessed
         return None
 
 
@@ -162,17 +177,17 @@ def _decision_due(case: Case) -> date | None:
         return None
     extra = sum(e.days for e in case.extensions.all()) if case.pk else 0
     try:
-        return deadlines.decision_due(case.filed_on, official_calendar(), extension_days=extra).due
-    except CalendarYearNotSupported:
+        return deadlines.decision_due(case.filed_on, _calendar(), extension_days=extra).due
+    except CalendarYearNotSupported:  # before 2025 and outside the package: no roll-over
         return case.filed_on + timedelta(days=deadlines.DECISION_DAYS + extra)
 
 
 def _working_due(start: date | None, fn: Any, **kw: Any) -> date | None:
-    """A working-day deadline, or None when the schedule of that year is not published."""
+    """A working-day deadline (None before its start event, or in an unknown year before 2025)."""
     if start is None:
         return None
     try:
-        result = fn(start, official_calendar(), **kw)
+        result = fn(start, _calendar(), **kw)
     except CalendarYearNotSupported:
         return None
     return result.due if hasattr(result, "due") else result
