@@ -170,3 +170,12 @@ def case_reviews(case: Case) -> QuerySet[LegalReview]:
         .select_related("reviewer")
         .order_by("submitted_at", "id")
     )
+
+
+def case_facts(case: Case, **kwargs: Any) -> Any:
+    """The frozen `CaseFacts` the supervision rules read (interface.md). Supervision owns the
+    dataclass and builds it in `selectors/supervision.py`; this delegates there so both parts
+    read one definition (available once h/supervision is merged)."""
+    from fazhi.enforcement.selectors import supervision  # type: ignore[attr-defined]
+
+    return supervision.case_facts(case, **kwargs)
