@@ -10,6 +10,7 @@ import pytest
 
 from fazhi.enforcement.models import Case, DeadlineExtension, LegalReview, Step
 from fazhi.enforcement.services import cases as case_services
+from fazhi.enforcement.tests.conftest import make_resident_id
 from fazhi.enforcement.tests.test_caseui_world import (
     CaseWorld,
     advance,
@@ -31,11 +32,61 @@ def _url(case: Case, suffix: str = "") -> str:
 
 @pytest.fixture
 def clue(world: CaseWorld) -> Case:
+    party = case_services.party_get_or_create(
+        actor=world.officer_user, kind="citizen", name="张三", id_number=make_resident_id(91)
+    )
     return case_services.case_open(
         actor=world.officer_user, agency=world.org.xincheng_market, act_type="penalty",
-        procedure="general", title="销售过期食品案", authority_item=world.item,
+        procedure="general", title="销售过期食品案", authority_item=world.item, party=party,
         officers=[world.lead, world.second], facts="货架上陈列过期食品。", place="某超市",
     )
+
+
+def _blocked(client: Any, case: Case, to: str) -> list[str] | None:
+    """The reasons the case page gives for `to` being blocked (None: not offered)."""
+    for t in client.get(_url(case)).context["transitions"]:
+        if t.to == to:
+            return [str(r) for r in t.blocked_by]
+    return None
+
+
+def test_major_decision_blocked_until_legal_review_agrees(world: CaseWorld, clue: Case) -> None:
+    """Art. 58: a fine of 20,000 yuan on a citizen is major in the typical catalogue; the decide
+    button stays blocked, with the article, until the reviewer's agreeing opinion is recorded."""
+    officer = client_of(world.officer_user)
+
+    def step(to: str, **data: Any) -> None:
+        response = officer.post(_url(clue, "transition/"), {"to": to, **data})
+        assert response.status_code == 302, response.context["form"].errors
+        clue.refresh_from_db()
+        assert clue.state == to
+
+    step("filed")
+    step("investigating", documents="询问笔录", av_recorded="on")
+    step("investigated")
+    decision = {"penalty_types": ["fine"], "fine_amount": "20000", "tier": "ordinary"}
+    step("notified", **decision)
+    assert clue.is_major
+    assert clue.hearing_offered  # 20,000 yuan ≥ the large amount for a citizen (art. 63)
+    step("statement", note="当事人口头陈述申辩", hearing_waived="on")
+    reasons = _blocked(officer, clue, "decided")
+    assert reasons
+    assert any("第五十八条" in r for r in reasons)
+    page = officer.get(_url(clue)).content.decode()
+    assert "第五十八条" in page
+    refused = officer.post(_url(clue, "transition/"), {"to": "decided", **decision})
+    assert refused.status_code == 400
+    assert "第五十八条" in refused.content.decode()
+    officer.post(_url(clue, "review/request/"), {"reviewer": world.reviewer.pk})
+    clue.refresh_from_db()
+    assert clue.state == "legal_review"
+    assert _blocked(officer, clue, "decided")  # pending review: still blocked
+    reviewer = client_of(world.reviewer)
+    reviewer.post(_url(clue, "review/record/"), {"result": "agree", "opinion": "同意。"})
+    assert _blocked(officer, clue, "decided") == []
+    step("decided", **decision)
+    assert clue.fine_amount == 20000
+    assert clue.decided_on is not None
 
 
 def test_transition_form_page_and_htmx_fragment(world: CaseWorld, clue: Case) -> None:
@@ -180,3 +231,21 @@ def test_officers_do_not_approve_extensions(world: CaseWorld, clue: Case) -> Non
                                                   {"days": "30", "reason": "x"})
     assert response.status_code == 403
     assert not DeadlineExtension.objects.exists()
+
+
+def test_case_page_budget_with_four_steps_on_offer(
+    world: CaseWorld, clue: Case, django_assert_max_num_queries: Any
+) -> None:
+    """In statement state four steps are on offer (legal review, hearing, discussion, decision);
+    each costs the services' guard facts (about 8 queries: officers' certificates, reviews,
+    benchmark, first violation, thresholds, catalogue); the page's own reads are 13."""
+    advance(clue, world.officer_user, "filed", "investigating", "investigated")
+    advance(clue, world.officer_user, "notified", penalty_types=["fine"], fine_amount="20000")
+    advance(clue, world.officer_user, "statement")
+    client = client_of(world.officer_user)
+    client.get(_url(clue))
+    with django_assert_max_num_queries(13 + 4 * 8):
+        response = client.get(_url(clue))
+    assert [t.to for t in response.context["transitions"]] == [
+        "legal_review", "hearing", "discussion", "decided"
+    ]

@@ -443,7 +443,7 @@ def _detail_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     reviews = list(case_selectors.case_reviews(case))
     extensions = list(case.extensions.select_related("approved_by").order_by("approved_at"))
     may_act = _may_act(user, case)
-    transitions = case_services.case_transitions_available(case, user=user, on=today)
+    transitions = case_services.case_transitions_available(case, user=user)
     return {
         "case": case,
         "case_officers": list(case_selectors.case_officers(case)),
@@ -475,7 +475,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _transition_label(case: Case, to: str, user: Any) -> tuple[str, list[str], bool]:
-    for t in case_services.case_transitions_available(case, user=user, on=local_today()):
+    for t in case_services.case_transitions_available(case, user=user):
         if t.to == to:
             return str(t.label), [str(b) for b in t.blocked_by], True
     return str(CASE_STATE_LABELS.get(to, to)), [], False
