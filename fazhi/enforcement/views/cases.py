@@ -35,6 +35,7 @@ from fazhi.core.calendar import CalendarYearNotSupported, local_today, official_
 from fazhi.core.scope import DataScope
 from fazhi.enforcement.forms.cases import (
     SERVICE_METHOD_CHOICES,
+    SOURCE_CHOICES,
     CaseCreateForm,
     CaseFilterForm,
     ExtensionForm,
@@ -460,6 +461,7 @@ def _detail_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "major_labels": [major_reason_label(r) for r in case.major_reasons or []],
         "no_penalty_label": NO_PENALTY_LABELS.get(case.no_penalty_ground, case.no_penalty_ground)
         if case.no_penalty_ground else "",
+        "source_label": dict(SOURCE_CHOICES).get(case.source, case.source),
         "service_label": dict(SERVICE_METHOD_CHOICES).get(case.service_method,
                                                           case.service_method),
         "today": today,
