@@ -54,7 +54,8 @@ def make_officer_record(name: str, agency: Any, *, user: Any = None,
     from fazhi.enforcement.models import Officer
 
     return Officer.objects.create(
-        name=name, resident_id=make_resident_id(next(_serial)), agency=agency, user=user,
+        name=name, resident_id=make_resident_id(next(_serial) % 900 + 100), agency=agency,
+        user=user,
         is_auxiliary=is_auxiliary,
     )
 
