@@ -196,3 +196,27 @@ def test_enforcement_demo_walk(
     # 9. An overdue case raises an alert whose deduction appears on the ranking page with a
     #    link back to the case (h/supervision + assessment).
     assert re.search(r"/enforcement/cases/\d+/$", officer.url)
+
+
+def test_case_pages_fit_a_phone(
+    live_server: Any, phone_page: Any, walk_world: dict[str, Any], screenshot: Any
+) -> None:
+    """The list, the case page and the open-a-case form are usable at 390 px: nothing wider
+    than the screen, the list turns into cards."""
+    from fazhi.enforcement.services.cases import case_open, party_get_or_create
+
+    officer_user = walk_world["officer"]
+    party = party_get_or_create(actor=officer_user, kind="citizen", name=PARTY_NAME,
+                                id_number=PARTY_ID)
+    case = case_open(actor=officer_user, agency=walk_world["agency"], act_type="penalty",
+                     procedure="general", title="手机端查看的案件", party=party,
+                     authority_item=walk_world["item"])
+    log_in(phone_page, live_server.url, "walk-officer")
+    pages = (("/enforcement/cases/", "list"), (f"/enforcement/cases/{case.pk}/", "detail"),
+             ("/enforcement/cases/new/", "create"))
+    for path, name in pages:
+        phone_page.goto(f"{live_server.url}{path}")
+        assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 390, path
+        screenshot(phone_page, f"enforcement-cases-phone-{name}")
+    phone_page.goto(f"{live_server.url}/enforcement/cases/")
+    assert phone_page.get_by_text("手机端查看的案件").is_visible()

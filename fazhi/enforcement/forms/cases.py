@@ -96,7 +96,7 @@ class CaseFilterForm(forms.Form):
     )
     date_from = forms.DateField(label=_("Created from"), required=False)
     date_to = forms.DateField(label=_("Created to"), required=False)
-    q = forms.CharField(label=_("Number, title or party"), required=False, max_length=100)
+    q = forms.CharField(label=_("Case number or title"), required=False, max_length=100)
 
     KEYS = ("division", "agency", "sector", "state", "procedure", "act_type",
             "date_from", "date_to", "q")

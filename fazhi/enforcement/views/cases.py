@@ -68,6 +68,12 @@ PER_PAGE = 30
 EXPORT_LIMIT = 10_000  # rows per export; narrow the filters for more (performance.md: bounded work)
 AGENCY_MENU_LIMIT = 300
 ACTING_ROLES = (Role.OFFICER, Role.AGENCY_LEADER)
+# States in which a legal review may be asked for and the decision deadline extended (a filed
+# general-procedure case not yet decided; services.cases.legal_review_request, art. 58, 60).
+REVIEWABLE_STATES = frozenset({
+    CaseState.FILED, CaseState.INVESTIGATING, CaseState.INVESTIGATED, CaseState.LEGAL_REVIEW,
+    CaseState.NOTIFIED, CaseState.STATEMENT, CaseState.HEARING, CaseState.DISCUSSION,
+})
 # Arguments of party_get_or_create → fields of the create form.
 PARTY_FIELDS = {"kind": "party_kind", "name": "party_name", "id_number": "party_id_number"}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -456,7 +462,10 @@ def _detail_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "deadlines": case_deadlines(case, today),
         "transitions": transitions,
         "may_act": may_act,
-        "may_extend": may_act and user.has_role(Role.AGENCY_LEADER),
+        "may_request_review": may_act and case.procedure == "general"
+        and case.state in REVIEWABLE_STATES and not any(not r.result for r in reviews),
+        "may_extend": may_act and user.has_role(Role.AGENCY_LEADER) and bool(case.filed_on)
+        and case.state in REVIEWABLE_STATES,
         "penalty_labels": [str(PENALTY_TYPE_LABELS.get(t, t)) for t in case.penalty_types or []],
         "major_labels": [major_reason_label(r) for r in case.major_reasons or []],
         "no_penalty_label": NO_PENALTY_LABELS.get(case.no_penalty_ground, case.no_penalty_ground)
