@@ -728,6 +728,7 @@ def _apply(
     target = transition.target
     source = case.state
     due_on: date | None = None
+    facts_extra: dict[str, Any] = {}
     for flag in ("statement_waived", "hearing_waived"):
         if flag in data:
             setattr(case, flag, bool(data[flag]))
@@ -769,6 +770,11 @@ def _apply(
         else:
             case.service_due_on = _working_due(on, deadlines.service_due)
         due_on = case.decision_due_on
+        # A late decision is not blocked: art. 60 binds the organ, a decision after the period
+        # is not void (art. 38 voids only grave and obvious procedural violations) and refusing
+        # it would leave the party's case open for ever. The step records the lateness for the
+        # supervision alert and the staff's accountability (art. 76).
+        facts_extra["decision_overdue"] = bool(due_on and on > due_on)
     elif target == S.SERVED:
         case.served_on = f.served_on or on
         case.service_method = f.service_method or (
@@ -808,7 +814,7 @@ def _apply(
         av_required=av_needed,
         av_recorded=bool(av_recorded),
         basis=transition.basis,
-        data=_json_safe(dict(data)),
+        data=_json_safe({**data, **facts_extra}),
     )
     acting = list(officers) if officers is not None else built.valid_officers
     if acting:
