@@ -16,4 +16,10 @@ ACTIONS = {
     "enforcement.certificate.cancel": _("Enforcement certificate cancelled"),
     "enforcement.certificate.expire": _("Enforcement certificate expired"),
     "enforcement.training.record": _("Officer training recorded"),
+    # -- supervision alerts (§7)
+    "enforcement.alert.open": _("Supervision alert opened"),
+    "enforcement.alert.rectify": _("Supervision alert rectification recorded"),
+    "enforcement.alert.closed": _("Supervision alert closed"),
+    "enforcement.alert.unfounded": _("Supervision alert found unfounded"),
+    "enforcement.alert.sweep": _("Supervision sweep opened or closed alerts"),
 }

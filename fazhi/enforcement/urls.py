@@ -1,6 +1,8 @@
 """Back-office pages of sub-platform 4 under /enforcement/. One block per part of issue 4."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from fazhi.enforcement.views import supervision
 
 app_name = "enforcement"
 urlpatterns: list = [
@@ -11,4 +13,7 @@ urlpatterns: list = [
     # -- documents (§5)
     # -- disclosure back office (§6)
     # -- supervision alerts (§7)
+    path("alerts/", supervision.alert_list, name="alert-list"),
+    path("alerts/sweep/", supervision.alert_sweep_now, name="alert-sweep"),
+    path("alerts/<int:pk>/", supervision.alert_detail, name="alert-detail"),
 ]
