@@ -24,9 +24,11 @@ TODAY = date(2025, 6, 16)  # a Monday
 
 
 def facts(**kw):
-    base = {"case_id": 1, "number": "案-1", "agency_id": 7, "act_type": "penalty", "procedure": "general",
-                "state": "investigating", "authority_item_agency_id": 7,
-                "officers": (OfficerFacts(1, "甲", False, True), OfficerFacts(2, "乙", False, True))}
+    base = {
+        "case_id": 1, "number": "案-1", "agency_id": 7, "act_type": "penalty",
+        "procedure": "general", "state": "investigating", "authority_item_agency_id": 7,
+        "officers": (OfficerFacts(1, "甲", False, True), OfficerFacts(2, "乙", False, True)),
+    }
     base.update(kw)
     return CaseFacts(**base)
 
@@ -37,7 +39,8 @@ def fires(code, f, today=TODAY, cfg=DEFAULT_CONFIG):
 
 def test_every_rule_cites_an_article_and_names_an_indicator():
     for r in RULES:
-        assert r.basis and ("条" in r.basis or "意见" in r.basis), r.code
+        assert r.basis, r.code
+        assert "条" in r.basis or "意见" in r.basis, r.code
         assert r.indicator.startswith("A"), r.code
         assert r.points >= 0
         assert r.template
