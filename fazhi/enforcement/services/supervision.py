@@ -465,19 +465,61 @@ def _messages_for_new(rule: str, case_ids: list[int], today: date,
     return out
 
 
-def _fast_finding(rule: str, row: tuple[Any, ...], today: date) -> Finding:
-    """Message of a deadline alert from the row alone (no facts needed)."""
-    case_id, _a, _d, _s, number, due = row
+def _finding(rule: str, case_id: int, number: str, **detail: Any) -> Finding:
     r = RULES_BY_CODE[rule]
-    detail: dict[str, Any] = {"due": due.isoformat() if due else ""}
-    if rule == "decision_overdue":
-        detail["days"] = (today - due).days
-    elif rule == "decision_deadline_near":
-        detail["days"] = (due - today).days
     return Finding(rule, f"case:{case_id}", r.template.format(number=number, **detail), detail)
 
 
-_FAST = {"decision_overdue", "decision_deadline_near"}
+def _fast_deadline(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> dict[int, Finding]:
+    out = {}
+    for case_id, _a, _d, _s, number, due in rows:
+        days = (ctx.today - due).days if rule == "decision_overdue" else (due - ctx.today).days
+        out[case_id] = _finding(rule, case_id, number, due=due.isoformat(), days=days)
+    return out
+
+
+def _fast_service(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> dict[int, Finding]:
+    return {
+        case_id: _finding(rule, case_id, number, due=sel.working_days_after(
+            decided, sel.SERVICE_DEADLINE_WD).isoformat())
+        for case_id, _a, _d, _s, number, decided in rows
+    }
+
+
+def _fast_disclosure(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> dict[int, Finding]:
+    per_sector, default = sel.disclosure_deadlines()
+    out = {}
+    for case_id, _a, _d, sector_id, number, decided, act_type in rows:
+        pen, other = per_sector.get(sector_id, default)
+        wd = pen if act_type in (ActType.PENALTY, ActType.LICENSING) else other
+        due = sel.working_days_after(decided, wd)
+        out[case_id] = _finding(rule, case_id, number, due=due.isoformat())
+    return out
+
+
+def _fast_steps(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> dict[int, Finding]:
+    ids = [r[0] for r in rows]
+    late: dict[int, set[str]] = {}
+    for i in range(0, len(ids), BATCH):
+        for case_id, code in Step.objects.filter(
+            case_id__in=ids[i:i + BATCH], done_on__isnull=True, due_on__lt=ctx.today
+        ).values_list("case_id", "code"):
+            late.setdefault(case_id, set()).add(code)
+    return {
+        case_id: _finding(rule, case_id, number, steps="、".join(sorted(late[case_id])))
+        for case_id, _a, _d, _s, number in rows if case_id in late
+    }
+
+
+# Rules whose message is built from the sweep's own rows (plus at most one batch query), and
+# the extra columns they need; the others evaluate the pure rule over `case_facts` per new alert.
+_FAST: dict[str, tuple[tuple[str, ...], Callable[..., dict[int, Finding]]]] = {
+    "decision_overdue": (("decision_due_on",), _fast_deadline),
+    "decision_deadline_near": (("decision_due_on",), _fast_deadline),
+    "service_overdue": (("decided_on",), _fast_service),
+    "not_disclosed": (("decided_on", "act_type"), _fast_disclosure),
+    "step_overdue": ((), _fast_steps),
+}
 
 
 def alerts_sweep(*, today: date | None = None, now: dt.datetime | None = None,
@@ -522,7 +564,7 @@ def alerts_sweep(*, today: date | None = None, now: dt.datetime | None = None,
                 flagged[f"party:{p}"] = (*row, n)
         else:
             qs = _CASE_SWEEPS[code](ctx).order_by()
-            cols = (*_ROW, "decision_due_on") if code in _FAST else _ROW
+            cols = (*_ROW, *_FAST[code][0]) if code in _FAST else _ROW
             for row in qs.values_list(*cols).iterator(chunk_size=5000):
                 flagged[f"case:{row[0]}"] = row
         live_q = Alert.objects.filter(rule=code, state__in=LIVE)
@@ -539,7 +581,7 @@ def alerts_sweep(*, today: date | None = None, now: dt.datetime | None = None,
         }
         new_keys = [k for k in new_keys if k not in suppressed]
         if code in _FAST:
-            findings = {flagged[k][0]: _fast_finding(code, flagged[k], today) for k in new_keys}
+            findings = _FAST[code][1](code, [flagged[k] for k in new_keys], ctx)
         elif code == "repeated_inspection":
             findings = {}
             for k in new_keys:

@@ -26,7 +26,7 @@ from fazhi.enforcement.models import (
     Step,
 )
 from fazhi.enforcement.models.supervision import Alert
-from fazhi.enforcement.rules.supervision import RULE_CODES, evaluate
+from fazhi.enforcement.rules.supervision import DEFAULT_CONFIG, RULE_CODES, RULES_BY_CODE, evaluate
 from fazhi.enforcement.selectors.supervision import case_facts, latest_start_overdue
 from fazhi.enforcement.services import supervision as svc
 
@@ -191,6 +191,10 @@ def test_sweep_is_idempotent_and_closes_what_cleared(world, zoo, indicators):
     assert first.opened == len(_pure_findings())
     assert first.closed == 0
     assert first.full
+    for a in Alert.objects.select_related("case"):  # sweep messages read like the pure rules'
+        finding = RULES_BY_CODE[a.rule].check(case_facts(a.case, today=TODAY), DEFAULT_CONFIG,
+                                              TODAY)
+        assert a.message == finding.message, a.rule
     again = svc.alerts_sweep(today=TODAY, now=NOW, full=True)
     assert (again.opened, again.closed) == (0, 0)
     assert again.kept == first.opened
