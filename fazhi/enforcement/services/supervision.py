@@ -2,10 +2,10 @@
 
 Two ways in, one rule set (`rules/supervision.py`):
 - `alerts_evaluate_case` after every case transition: the pure rules over `case_facts(case)`;
-- `alerts_sweep` periodically: the same rules as set-based queries over all cases (one query per
-  rule, bulk insert of new alerts, one UPDATE per batch of cleared ones), so it scales to a year
-  of region data. The first sweep of a day is full (deadlines move by date); later sweeps that
-  day re-check only the cases of officers whose certificates changed since the last run.
+- `alerts_sweep` periodically: the same rules as set-based queries (one query per rule, bulk
+  insert of new alerts, one UPDATE per batch of cleared ones), so it scales to a year of region
+  data. The first sweep of a day runs the date-driven rules over all cases; later sweeps that day
+  re-check only the cases of officers whose certificates changed; "all" runs every rule.
 
 There is at most one live alert per (subject, rule) (partial unique constraint). An alert closed
 by a person or found unfounded is not reopened by the sweep for the same (subject, rule).
@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
 from django.db.models import (
     Count,
     Exists,
@@ -84,7 +86,7 @@ class SweepResult:
     opened: int
     kept: int
     closed: int
-    full: bool = True
+    mode: str = "all"
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -376,9 +378,8 @@ def _sweep_av_missing(ctx: _Ctx) -> QuerySet[Any]:
 
 
 def _sweep_step_overdue(ctx: _Ctx) -> QuerySet[Any]:
-    late = Step.objects.filter(case_id=OuterRef("pk"), done_on__isnull=True,
-                               due_on__lt=ctx.today)
-    return _open_cases(ctx).filter(Exists(late))
+    late = Step.objects.filter(done_on__isnull=True, due_on__lt=ctx.today).values("case_id")
+    return _open_cases(ctx).filter(pk__in=late)
 
 
 def _sweep_double_penalty(ctx: _Ctx) -> QuerySet[Any]:
@@ -522,37 +523,105 @@ _FAST: dict[str, tuple[tuple[str, ...], Callable[..., dict[int, Finding]]]] = {
 }
 
 
-def alerts_sweep(*, today: date | None = None, now: dt.datetime | None = None,
-                 full: bool | None = None, ledger: bool = True) -> SweepResult:
-    """Open, keep or close alerts for every rule over all cases; idempotent.
+_INSERT_FIELDS = (
+    "rule", "subject_key", "agency_id", "division_id", "sector_id", "case_id", "state",
+    "severity", "message", "basis", "indicator_code", "facts", "opened_at", "resolution",
+)
 
-    `full=None` decides by the sweep state: the first sweep of a day is full, later ones that day
-    only re-check the cases of officers whose certificates changed since the last run (every
-    other change to a case goes through `case_transition`, which evaluates it). `ledger=False`
-    leaves the deductions of new alerts to `alerts_ledger_push` (the Celery task runs it).
+
+def _insert_alerts(alerts: list[Alert]) -> None:
+    """Insert new alerts with one prepared statement run over all rows (executemany): the
+    sweep's write is set-based like its reads. Equivalent to bulk_create without returning ids
+    (nothing needs them: the ledger task finds unscored alerts by query)."""
+    if not alerts:
+        return
+    table = connection.ops.quote_name(Alert._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(f) for f in _INSERT_FIELDS)
+    json_ph = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    marks = ", ".join(json_ph if f == "facts" else "%s" for f in _INSERT_FIELDS)
+    sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608 - names from _meta
+    opened = connection.ops.adapt_datetimefield_value(alerts[0].opened_at)
+    rows = [
+        (a.rule, a.subject_key, a.agency_id, a.division_id, a.sector_id, a.case_id,
+         AlertState.OPEN.value, a.severity, a.message, a.basis, a.indicator_code,
+         json.dumps(a.facts, ensure_ascii=False, cls=DjangoJSONEncoder), opened, "")
+        for a in alerts
+    ]
+    with connection.cursor() as cur:
+        for i in range(0, len(rows), BATCH * 5):
+            cur.executemany(sql, rows[i:i + BATCH * 5])
+
+
+# Rules whose outcome changes with the date alone: the daily sweep runs them over all cases.
+TIME_RULES = (
+    "decision_deadline_near", "decision_overdue", "service_overdue", "not_disclosed",
+    "step_overdue", "repeated_inspection",
+)
+
+
+def _certificate_cases(state: SweepState, today: date) -> list[int]:
+    """Cases of officers whose certificates changed since the last run, or became valid or
+    invalid by date since the last daily sweep (rulebook §8: validity ends after expires_on)."""
+    last_day = state.full_on or today
+    q = Q(updated_at__gt=state.ran_at) | Q(expires_on__gte=last_day, expires_on__lt=today) | Q(
+        issued_on__gt=last_day, issued_on__lte=today
+    )
+    officers = set(Certificate.objects.filter(q).values_list("officer_id", flat=True))
+    if not officers:
+        return []
+    return list(
+        CaseOfficer.objects.filter(officer_id__in=officers)
+        .order_by().values_list("case_id", flat=True).distinct()
+    )
+
+
+def alerts_sweep(*, today: date | None = None, now: dt.datetime | None = None,
+                 mode: str | None = None, ledger: bool = True) -> SweepResult:
+    """Open, keep or close alerts; idempotent (a second run with no change opens and closes 0).
+
+    Modes (`mode=None` picks by the sweep state):
+    - "all": every rule over every case: the first sweep ever, after a configuration change,
+      or on demand (the weekly audit task);
+    - "daily": the first sweep of a day: the rules that change with the date alone
+      (`TIME_RULES`) over all cases, and the certificate rule over the cases of officers whose
+      certificates changed or passed a validity date since the last run;
+    - "incremental": later sweeps that day: only certificate changes since the last run.
+    Every other change to a case goes through `case_transition`, which evaluates that case.
+    `ledger=False` leaves the deductions of new alerts to `alerts_ledger_push` (Celery task).
     """
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     cfg = sel.supervision_config()
     state, _ = SweepState.objects.get_or_create(key="default")
     cfg_dump = {k: getattr(cfg, k) for k in cfg.__dataclass_fields__}
-    if full is None:
-        full = state.full_on != today or state.ran_at is None or state.config != cfg_dump
-    if full:
-        cases = Case.objects.all()
-        rules = [r.code for r in RULES]
+    if mode is None:
+        if state.ran_at is None or state.config != cfg_dump:
+            mode = "all"
+        else:
+            mode = "daily" if state.full_on != today else "incremental"
+    plan: list[tuple[str, QuerySet[Case], list[int] | None]] = []
+    if mode == "all":
+        plan = [(r.code, Case.objects.all(), None) for r in RULES]
     else:
-        changed = Certificate.objects.filter(updated_at__gt=state.ran_at).values("officer_id")
-        cases = Case.objects.filter(
-            pk__in=CaseOfficer.objects.filter(officer_id__in=changed).values("case_id")
-        )
-        rules = ["uncertified_officer"]
-    ctx = _Ctx(today, cfg, cases)
+        if mode == "daily":
+            plan = [(code, Case.objects.all(), None) for code in TIME_RULES]
+        if state.ran_at is not None:
+            ids = _certificate_cases(state, today)
+            if ids:
+                plan.append(("uncertified_officer", Case.objects.filter(pk__in=ids), ids))
 
     opened = kept = closed = 0
     new_alerts: list[Alert] = []
     close_ids: list[int] = []
-    for code in rules:
+    rules_run = [code for code, _c, _i in plan]
+    q_supp = Q(state=AlertState.UNFOUNDED.value) | Q(
+        state=AlertState.CLOSED.value, closed_by__isnull=False
+    )
+    suppressed_all = set(
+        Alert.objects.filter(q_supp, rule__in=rules_run).values_list("rule", "subject_key")
+    ) if rules_run else set()
+    for code, cases, only_ids in plan:
+        ctx = _Ctx(today, cfg, cases)
         rule = RULES_BY_CODE[code]
         flagged: dict[str, tuple[Any, ...]] = {}
         if code == "repeated_inspection":
@@ -568,18 +637,15 @@ def alerts_sweep(*, today: date | None = None, now: dt.datetime | None = None,
             for row in qs.values_list(*cols).iterator(chunk_size=5000):
                 flagged[f"case:{row[0]}"] = row
         live_q = Alert.objects.filter(rule=code, state__in=LIVE)
-        if not full:
-            live_q = live_q.filter(case__in=cases)
+        if only_ids is not None:
+            live_q = live_q.filter(case_id__in=only_ids)
         live = dict(live_q.values_list("subject_key", "id"))
         new_keys = [k for k in flagged if k not in live]
         kept += len(flagged) - len(new_keys)
         close_ids += [i for k, i in live.items() if k not in flagged]
+        new_keys = [k for k in new_keys if (code, k) not in suppressed_all]
         if not new_keys:
             continue
-        suppressed = {
-            s for (r, s) in _suppressed((code, k) for k in new_keys) if r == code
-        }
-        new_keys = [k for k in new_keys if k not in suppressed]
         if code in _FAST:
             findings = _FAST[code][1](code, [flagged[k] for k in new_keys], ctx)
         elif code == "repeated_inspection":
@@ -602,24 +668,23 @@ def alerts_sweep(*, today: date | None = None, now: dt.datetime | None = None,
                 facts={"number": row[4], **finding.detail}, opened_at=now,
             ))
     with transaction.atomic():
-        for i in range(0, len(new_alerts), BATCH):
-            Alert.objects.bulk_create(new_alerts[i:i + BATCH])
+        _insert_alerts(new_alerts)
         for i in range(0, len(close_ids), BATCH):
             Alert.objects.filter(pk__in=close_ids[i:i + BATCH], state__in=LIVE).update(
                 state=AlertState.CLOSED.value, closed_at=now, resolution=SWEEP_NOTE
             )
         opened, closed = len(new_alerts), len(close_ids)
-        state.full_on = today if full else state.full_on
+        state.full_on = today if mode in ("all", "daily") else state.full_on
         state.ran_at = now
         state.config = cfg_dump
         state.save()
         if opened or closed:
             audit_record(actor=None, action="enforcement.alert.sweep",
                          detail={"opened": opened, "kept": kept, "closed": closed,
-                                 "full": full, "today": today.isoformat()})
+                                 "mode": mode, "today": today.isoformat()})
     if ledger and opened:
         alerts_ledger_push()
-    return SweepResult(opened=opened, kept=kept, closed=closed, full=full)
+    return SweepResult(opened=opened, kept=kept, closed=closed, mode=mode)
 
 
 # --- people acting on alerts ----------------------------------------------------------------

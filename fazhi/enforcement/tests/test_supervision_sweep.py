@@ -190,16 +190,17 @@ def test_sweep_is_idempotent_and_closes_what_cleared(world, zoo, indicators):
     first = svc.alerts_sweep(today=TODAY, now=NOW)
     assert first.opened == len(_pure_findings())
     assert first.closed == 0
-    assert first.full
+    assert first.mode == "all"
     for a in Alert.objects.select_related("case"):  # sweep messages read like the pure rules'
         finding = RULES_BY_CODE[a.rule].check(case_facts(a.case, today=TODAY), DEFAULT_CONFIG,
                                               TODAY)
         assert a.message == finding.message, a.rule
-    again = svc.alerts_sweep(today=TODAY, now=NOW, full=True)
+    again = svc.alerts_sweep(today=TODAY, now=NOW, mode="all")
     assert (again.opened, again.closed) == (0, 0)
     assert again.kept == first.opened
     later_same_day = svc.alerts_sweep(today=TODAY, now=NOW + timedelta(hours=1))
-    assert (later_same_day.opened, later_same_day.closed, later_same_day.full) == (0, 0, False)
+    assert (later_same_day.opened, later_same_day.closed) == (0, 0)
+    assert later_same_day.mode == "incremental"
     assert Alert.objects.count() == first.opened
     # the overdue case gets decided and served: its deadline alert closes on the next sweep
     c = zoo["decision_overdue"]
@@ -211,14 +212,14 @@ def test_sweep_is_idempotent_and_closes_what_cleared(world, zoo, indicators):
                                      approved_by=world.supervisor, approved_at=NOW)
     Case.objects.filter(pk=near.pk).update(decision_due_on=near.decision_due_on
                                            + timedelta(days=30))
-    result = svc.alerts_sweep(today=TODAY, now=NOW, full=True)
+    result = svc.alerts_sweep(today=TODAY, now=NOW, mode="all")
     closed = Alert.objects.filter(state="closed").values_list("rule", "case_id")
     assert set(closed) == {("decision_overdue", c.pk), ("decision_deadline_near", near.pk)}
     assert (result.opened, result.closed) == (1, 2)  # the decided case is now undisclosed
     assert Alert.objects.get(rule="not_disclosed", case=c, state="open")
     # the next day is a full sweep again; deadlines moved by one day
     next_day = svc.alerts_sweep(today=TODAY + timedelta(days=1), now=NOW + timedelta(days=1))
-    assert next_day.full
+    assert next_day.mode == "daily"
 
 
 def test_certificate_revoked_later_the_same_day_is_caught_incrementally(zoo, indicators):
@@ -227,9 +228,19 @@ def test_certificate_revoked_later_the_same_day_is_caught_incrementally(zoo, ind
     Certificate.objects.filter(pk=cert.pk).update(state="revoked",
                                                   updated_at=NOW + timedelta(minutes=30))
     result = svc.alerts_sweep(today=TODAY, now=NOW + timedelta(hours=1))
-    assert not result.full
+    assert result.mode == "incremental"
     assert result.opened >= 1
     assert Alert.objects.filter(rule="uncertified_officer", case=zoo["ok"], state="open").exists()
+
+
+def test_certificate_expiring_overnight_is_caught_by_the_daily_sweep(world, indicators):
+    c = world.case(officers=(world.o1, world.expired))
+    day = date(2025, 6, 15)  # the certificate's last valid day
+    svc.alerts_sweep(today=day, now=NOW - timedelta(days=1))
+    assert not Alert.objects.filter(rule="uncertified_officer").exists()
+    result = svc.alerts_sweep(today=TODAY, now=NOW)
+    assert result.mode == "daily"
+    assert Alert.objects.get(rule="uncertified_officer", case=c).state == "open"
 
 
 def test_evaluate_case_opens_and_closes_on_transition(world, indicators):
