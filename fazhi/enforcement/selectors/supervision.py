@@ -331,3 +331,17 @@ def alert_detail_for(user: Any, pk: int) -> Alert:
 def open_alert_count_for(user: Any) -> int:
     """Live alerts in the user's scope (the workbench shows this)."""
     return scoped(Alert.objects.filter(state__in=["open", "rectifying"]), user).count()
+
+
+def workbench_alerts(user: Any) -> list[dict[str, str]]:
+    """The workbench's alert entry: the user's live supervision alerts (one COUNT, scoped)."""
+    from django.urls import reverse
+    from django.utils.translation import ngettext
+
+    n = open_alert_count_for(user)
+    if not n:
+        return []
+    label = ngettext("%(n)s open supervision alert", "%(n)s open supervision alerts", n) % {
+        "n": n
+    }
+    return [{"label": label, "url": reverse("enforcement:alert-list") + "?state=live"}]
