@@ -22,4 +22,12 @@ ACTIONS = {
     "enforcement.alert.closed": _("Supervision alert closed"),
     "enforcement.alert.unfounded": _("Supervision alert found unfounded"),
     "enforcement.alert.sweep": _("Supervision sweep opened or closed alerts"),
+    # -- cases (issue 4 §4)
+    "enforcement.party.create": _("Party of an enforcement case registered"),
+    "enforcement.case.open": _("Enforcement case opened"),
+    "enforcement.case.officer_add": _("Officer added to an enforcement case"),
+    "enforcement.case.transition": _("Enforcement case moved to another step"),
+    "enforcement.case.extend": _("Decision deadline of an enforcement case extended"),
+    "enforcement.legal_review.request": _("Legal review of an enforcement case requested"),
+    "enforcement.legal_review.record": _("Legal review opinion recorded"),
 }
