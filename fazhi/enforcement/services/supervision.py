@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -75,6 +76,7 @@ from fazhi.enforcement.rules.supervision import (
 )
 from fazhi.enforcement.selectors import supervision as sel
 
+log = logging.getLogger(__name__)
 LIVE = [s.value for s in LIVE_ALERT_STATES]
 LEDGER_RULE_PREFIX = "enforcement.alert."
 SWEEP_NOTE = "巡查复核：预警条件已消除，自动关闭。"
@@ -112,27 +114,35 @@ def _in_scope(user: Any, alert: Alert) -> bool:
     return scoped(Alert.objects.filter(pk=alert.pk), user).exists()
 
 
-def _push_ledger(alert: Alert, *, actor: Any = None) -> None:
+def _push_ledger(alert: Alert, *, actor: Any = None) -> bool:
     """One deduction on the rule's indicator for the alert's agency (its government counts it
-    too), with the alert as source and a link back to the case (else the alert)."""
+    too), with the alert as source and a link back to the case (else the alert). Returns whether
+    it was recorded."""
     rule = RULES_BY_CODE.get(alert.rule)
     if rule is None or not rule.points:
-        return
-    from fazhi.assessment.services import score_record
+        return False
+    from fazhi.assessment.services import ScoreError, score_record
 
-    label = f"{alert.facts.get('number') or alert.subject_key} {rule.title}"
-    score_record(
-        target=alert.agency,
-        indicator=rule.indicator,
-        points=-rule.points,
-        source=alert,
-        rule=LEDGER_RULE_PREFIX + alert.rule,
-        occurred_at=alert.opened_at,
-        source_label=label,
-        source_url=_case_url(alert.case_id) or alert.get_absolute_url(),
-        actor=actor,
-    )
+    try:
+        score_record(
+            target=alert.agency,
+            indicator=rule.indicator,
+            points=-rule.points,
+            source=alert,
+            rule=LEDGER_RULE_PREFIX + alert.rule,
+            occurred_at=alert.opened_at,
+            source_label=f"{alert.facts.get('number') or alert.subject_key} {rule.title}",
+            source_url=_case_url(alert.case_id) or alert.get_absolute_url(),
+            actor=actor,
+        )
+    except ScoreError:
+        # No indicator set loaded yet (a fresh install): the alert stays unscored and the ledger
+        # task pushes it once `load_indicators` has run. Never block the case transition.
+        log.warning("supervision: deduction of alert %s deferred (indicator %s missing)",
+                    alert.pk, rule.indicator)
+        return False
     Alert.objects.filter(pk=alert.pk).update(scored_at=timezone.now())
+    return True
 
 
 def alerts_ledger_push(*, limit: int | None = None) -> int:
@@ -150,8 +160,7 @@ def alerts_ledger_push(*, limit: int | None = None) -> int:
     n = 0
     for alert in qs.iterator(chunk_size=500):
         with transaction.atomic():
-            _push_ledger(alert)
-        n += 1
+            n += _push_ledger(alert)
     return n
 
 

@@ -309,3 +309,16 @@ def test_rectify_with_evidence_then_close(world, indicators):
     assert alert.closed_by == world.supervisor
     with pytest.raises(Exception, match="已关闭"):
         svc.alert_rectify(actor=world.staff, alert=alert, note="再次")
+
+
+def test_missing_indicator_set_defers_the_deduction_without_blocking(world):
+    from fazhi.assessment.models import ScoreEntry
+
+    c = world.case(filed_on=date(2025, 3, 17), decision_due_on=date(2025, 6, 15))
+    (alert,) = svc.alerts_evaluate_case(c, now=NOW, today=TODAY)
+    alert.refresh_from_db()
+    assert alert.scored_at is None
+    assert svc.alerts_ledger_push() == 0
+    call_command("load_indicators", verbosity=0)
+    assert svc.alerts_ledger_push() == 1
+    assert ScoreEntry.objects.get().source_id == str(alert.pk)
