@@ -5,6 +5,7 @@ from django.urls import path
 from fazhi.enforcement.views import cases as case_views
 from fazhi.enforcement.views import disclosure as disclosure_views
 from fazhi.enforcement.views import documents as documents_views
+from fazhi.enforcement.views import supervision
 
 app_name = "enforcement"
 urlpatterns: list = [
@@ -34,4 +35,7 @@ urlpatterns: list = [
     path("disclosures/<int:pk>/withdraw/", disclosure_views.disclosure_withdraw_view,
          name="disclosure-withdraw"),
     # -- supervision alerts (§7)
+    path("alerts/", supervision.alert_list, name="alert-list"),
+    path("alerts/sweep/", supervision.alert_sweep_now, name="alert-sweep"),
+    path("alerts/<int:pk>/", supervision.alert_detail, name="alert-detail"),
 ]
