@@ -10,11 +10,14 @@ Screenshots of each stage land in test-results/enforcement-walk-*.png.
 
 from __future__ import annotations
 
-import re
+import io
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 
 from fazhi.core.identifiers import resident_id_check_char
@@ -59,8 +62,10 @@ def take_step(page: Any, to: str, button: str, *, fill: Any = None) -> None:
 
 @pytest.fixture
 def walk_world(org_tree: Any, make_user: Any) -> dict[str, Any]:
-    from fazhi.enforcement.models import AuthorityItem, Certificate, Officer
+    from fazhi.enforcement.models import AuthorityBasis, AuthorityItem, Certificate, Officer
     from fazhi.enforcement.tests.conftest import make_resident_id
+    from fazhi.laws.models import Provision
+    from fazhi.laws.services import laws_load
 
     agency = org_tree.xincheng_market
     today = timezone.localdate()
@@ -72,20 +77,31 @@ def walk_world(org_tree: Any, make_user: Any) -> dict[str, Any]:
         "supervisor": make_user("walk-supervisor", role="supervisor", scope="region",
                                 agency=org_tree.hohhot_market),
     }
+    call_command("load_indicators", stdout=io.StringIO())  # assessment periods and indicators
+    officers = []
     for i, (key, name) in enumerate((("officer", "李明"), ("second", "王芳"))):
         officer = Officer.objects.create(name=name, resident_id=make_resident_id(800 + i),
                                          agency=agency, user=users[key])
+        officers.append(officer)
         Certificate.objects.create(
             officer=officer, number=f"15010200{i:06d}", sector=agency.sector,
             issued_on=today - timedelta(days=400), expires_on=today + timedelta(days=1500),
             state="active",
         )
+    # The legal basis: Food Safety Law art. 34 (violated) and art. 124 (penalty).
+    laws_load(directory=Path(settings.FAZHI_DATA_DIR) / "laws", only=["food-safety-law"])
     item = AuthorityItem.objects.create(
         agency=agency, code="XC-SP-001", act_type="penalty", name="对经营超过保质期食品的行政处罚",
         sector=agency.sector, penalty_types=["warning", "fine", "confiscate_gains"],
-        fine_min=0, fine_max=100000,
+        fine_min=50000, fine_max=100000,
     )
-    return {"agency": agency, "item": item, **users}
+    for key, role in (("food-safety-law/art-34", "violated"),
+                      ("food-safety-law/art-124", "penalty")):
+        AuthorityBasis.objects.create(
+            item=item, role=role,
+            provision=Provision.objects.filter(key=key).order_by("-version_id").first(),
+        )
+    return {"agency": agency, "item": item, "officers": officers, **users}
 
 
 def test_enforcement_demo_walk(
@@ -138,11 +154,11 @@ def test_enforcement_demo_walk(
     assert "李明、王芳" in timeline
     assert "现场检查笔录" in timeline
 
-    # 3. Prior notice of a fine of 20,000 yuan (a major decision in the typical catalogue), the
+    # 3. Prior notice of a fine of 50,000 yuan (a major decision in the typical catalogue), the
     #    party states its defence and waives the hearing.
     def propose(form: Any) -> None:
         form.get_by_label("罚款", exact=True).check()
-        form.get_by_label("罚款金额（元）").fill("20000")
+        form.get_by_label("罚款金额（元）").fill("50000")
         form.get_by_label("裁量阶次").select_option("ordinary")
 
     take_step(officer, "notified", "确认：已事先告知", fill=propose)
@@ -191,12 +207,72 @@ def test_enforcement_demo_walk(
     assert case.decided_on == timezone.localdate()
     screenshot(officer, "enforcement-walk-3-decided")
 
-    # 7. The decision PDF (行政处罚决定书) is produced — documents panel (h/outputs).
-    # 8. The redacted disclosure appears on the portal within the deadline (h/outputs).
-    # 9. An overdue case raises an alert whose deduction appears on the ranking page with a
-    #    link back to the case (h/supervision + assessment).
-    assert re.search(r"/enforcement/cases/\d+/$", officer.url)
+    # 7. The decision PDF (行政处罚决定书) is produced from the documents panel.
+    panel = officer.locator("#documents-panel")
+    panel.locator("select[name=kind]").select_option("decision")
+    panel.get_by_role("button", name="生成 PDF").click()
+    officer.wait_for_load_state("networkidle")
+    messages = officer.locator(".messages")
+    assert "error" not in (messages.get_attribute("class") or ""), messages.inner_text()
+    assert officer.locator(".messages li.error").count() == 0, messages.inner_text()
+    link = officer.locator("#documents-panel a", has_text="行政处罚决定书")
+    pdf = officer.request.get(base + link.get_attribute("href"))
+    assert pdf.ok
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body()[:5] == b"%PDF-"
+    assert case.documents.filter(kind="decision").count() == 1
+    screenshot(officer, "enforcement-walk-4-decision-pdf")
 
+    # 8. The redacted disclosure is on the public portal, published within its deadline.
+    disclosure = case.disclosure
+    disclosure.refresh_from_db()
+    assert disclosure.state == "published"
+    assert timezone.localdate(disclosure.published_at) <= disclosure.due_on
+    public_url = officer.locator("#disclosure-panel a", has_text="公开页面").get_attribute("href")
+    visitor = new_page(browser)  # nobody logged in
+    visitor.goto(f"{base}/public/disclosures/")
+    listed = visitor.locator(f"a[href='{public_url}']")
+    assert listed.count() == 1
+    assert PARTY_NAME not in visitor.content()
+    listed.click()
+    visitor.wait_for_load_state("networkidle")
+    body = visitor.locator("main").inner_text()
+    assert PARTY_NAME not in body
+    assert PARTY_ID not in body
+    assert "张某" in body
+    assert "50000" in body.replace(",", "") or "5万" in body
+    screenshot(visitor, "enforcement-walk-5-public-disclosure")
+
+    # 9. An overdue case raises an alert; its deduction shows on the ranking page with a link
+    #    back to the case. The case was filed 100 days ago and is still undecided (art. 60: 90
+    #    days); the periodic sweep (Celery beat in production) opens the alert.
+    from fazhi.enforcement.models import Alert
+    from fazhi.enforcement.services.cases import case_open, case_transition
+    from fazhi.enforcement.services.supervision import alerts_sweep
+
+    past = timezone.now() - timedelta(days=100)
+    late = case_open(actor=walk_world["officer"], agency=walk_world["agency"],
+                     act_type="penalty", procedure="general", title="逾期未决的案件",
+                     authority_item=walk_world["item"],
+                     officers=list(walk_world["officers"]), at=past)
+    case_transition(actor=walk_world["officer"], case=late, to="filed", at=past)
+    alerts_sweep()
+    alert = Alert.objects.get(case=late, rule="decision_overdue")
+    assert alert.state == "open"
+    supervisor = new_page(browser)
+    log_in(supervisor, base, "walk-supervisor")
+    supervisor.goto(f"{base}/assessment/ranking/?level=department")
+    row = supervisor.locator("tr", has_text=walk_world["agency"].name)
+    assert "-" in row.inner_text()  # a deduction
+    screenshot(supervisor, "enforcement-walk-6-ranking")
+    row.get_by_role("link", name=walk_world["agency"].name).click()
+    supervisor.wait_for_load_state("networkidle")
+    entry = supervisor.locator("a", has_text=late.number).first  # the score entry's source
+    entry.click()
+    supervisor.wait_for_load_state("networkidle")
+    assert supervisor.url.endswith(f"/enforcement/cases/{late.pk}/")
+    assert "逾期未决的案件" in supervisor.locator("h1").inner_text()
+    screenshot(supervisor, "enforcement-walk-7-overdue-case")
 
 def test_case_pages_fit_a_phone(
     live_server: Any, phone_page: Any, walk_world: dict[str, Any], screenshot: Any
