@@ -174,6 +174,15 @@ def _by_pk(model: type[Model]) -> Factory:
     return lambda w, viewer: [(obj, {"pk": obj.pk}) for obj in w.foreign(model, viewer)]
 
 
+def _by_param(label: str, param: str) -> Factory:
+    from django.apps import apps
+
+    def factory(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
+        return [(obj, {param: obj.pk}) for obj in w.foreign(apps.get_model(label), viewer)]
+
+    return factory
+
+
 def _target(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
     return [(obj, {"kind": "agency", "pk": obj.pk}) for obj in w.foreign(Agency, viewer)] + [
         (obj, {"kind": "government", "pk": obj.pk}) for obj in w.foreign(Government, viewer)
@@ -246,6 +255,11 @@ DETAIL_OBJECTS: dict[str, Factory] = {
     "assessment:target-detail": _target,
     "assessment-api:target-breakdown": _target,
     "assessment-api:target-entries": _target,
+    # -- documents and disclosure back office (issue 4 §5–6): function views
+    "enforcement:document-generate": _by_param("enforcement.Case", "case_pk"),
+    "enforcement:document-download": _by_param("enforcement.CaseDocument", "pk"),
+    "enforcement:disclosure-publish": _by_param("enforcement.Case", "case_pk"),
+    "enforcement:disclosure-withdraw": _by_param("enforcement.Disclosure", "pk"),
 }
 
 

@@ -266,7 +266,7 @@ def document_generate(*, actor: object, case: Case, kind: str) -> CaseDocument:
         raise ValidationError(blockers)
     now = timezone.now()
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related(
+        case = Case.objects.select_for_update(of=("self",)).select_related(
             "agency__government", "party", "authority_item__source_provision__law"
         ).get(pk=case.pk)
         _code, token = case_code_issue(case)

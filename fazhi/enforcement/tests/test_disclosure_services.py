@@ -164,7 +164,11 @@ def test_back_office_list_is_scoped_and_flags_overdue(
     assert client.post(url).status_code == 404
     client.post(reverse("enforcement:disclosure-publish", args=[own.pk]))
     assert Disclosure.objects.get(case=own).state == "published"
-    # withdraw needs a reason
+    # withdraw needs a reason, and stays in scope
+    client.post(reverse("enforcement:disclosure-publish", args=[own.pk]))
+    foreign = Disclosure.objects.get(case=other)
+    url = reverse("enforcement:disclosure-withdraw", args=[foreign.pk])
+    assert client.post(url, {"reason": "x"}).status_code == 404
     d = Disclosure.objects.get(case=own)
     client.post(reverse("enforcement:disclosure-withdraw", args=[d.pk]), {"reason": ""})
     d.refresh_from_db()
