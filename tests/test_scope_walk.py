@@ -180,8 +180,30 @@ def _target(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
     ]
 
 
+def _alert(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
+    """A supervision alert of the Baotou market agency (created on first use)."""
+    if "BT" not in FORBIDDEN_GROUPS[viewer]:
+        return []
+    from django.utils import timezone
+
+    from fazhi.enforcement.models import Alert
+
+    agency = w.org.baotou_market
+    alert = Alert.objects.filter(subject_key="case:walk").first() or Alert.objects.create(
+        rule="decision_overdue", subject_key="case:walk", agency=agency,
+        division=agency.government.division, message="BTMARK-ALERT", opened_at=timezone.now(),
+    )
+    return [(alert, {"pk": alert.pk})]
+
+
 # Routes with object parameters whose model the walker cannot read off the view.
 DETAIL_OBJECTS: dict[str, Factory] = {
+    # -- supervision alerts (issue 4 §7)
+    "enforcement:alert-detail": _alert,
+    "enforcement-api:alert-detail": _alert,
+    "enforcement-api:alert-rectify": _alert,
+    "enforcement-api:alert-close": _alert,
+    "enforcement-api:alert-unfounded": _alert,
     "orgs:agency-detail": _by_pk(Agency),
     "orgs-api:agency-detail": _by_pk(Agency),
     "assessment:target-detail": _target,
