@@ -236,6 +236,20 @@ def _case_review_api(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]
         case=case, defaults={"reviewer": reviewer, "submitted_at": timezone.now()}
     )
     return [(review, {"pk": case.pk, "review_pk": review.pk})]
+def _alert(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
+    """A supervision alert of the Baotou market agency (created on first use)."""
+    if "BT" not in FORBIDDEN_GROUPS[viewer]:
+        return []
+    from django.utils import timezone
+
+    from fazhi.enforcement.models import Alert
+
+    agency = w.org.baotou_market
+    alert = Alert.objects.filter(subject_key="case:walk").first() or Alert.objects.create(
+        rule="decision_overdue", subject_key="case:walk", agency=agency,
+        division=agency.government.division, message="BTMARK-ALERT", opened_at=timezone.now(),
+    )
+    return [(alert, {"pk": alert.pk})]
 
 
 # Routes with object parameters whose model the walker cannot read off the view.
@@ -250,6 +264,12 @@ DETAIL_OBJECTS: dict[str, Factory] = {
         "case-detail", "case-transitions", "case-review-request", "case-extend", "case-revoke",
     )},
     "enforcement-api:case-review-record": _case_review_api,
+    # -- supervision alerts (issue 4 §7)
+    "enforcement:alert-detail": _alert,
+    "enforcement-api:alert-detail": _alert,
+    "enforcement-api:alert-rectify": _alert,
+    "enforcement-api:alert-close": _alert,
+    "enforcement-api:alert-unfounded": _alert,
     "orgs:agency-detail": _by_pk(Agency),
     "orgs-api:agency-detail": _by_pk(Agency),
     "assessment:target-detail": _target,

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -113,6 +113,12 @@ class _AlertActionApi(APIView):
 
     def act(self, request: Request, alert: Alert, data: dict[str, Any]) -> None:
         raise NotImplementedError
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, pk: int) -> Response:
+        """Actions are POST only; an alert outside the caller's scope is a 404 first."""
+        sel.alert_detail_for(request.user, pk)
+        raise MethodNotAllowed("GET")
 
     @extend_schema(request=NoteSerializer, responses={200: AlertOutputSerializer})
     def post(self, request: Request, pk: int) -> Response:

@@ -51,10 +51,24 @@ def supervision_config() -> SupervisionConfig:
 # --- deadlines on the working-day calendar --------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
+class _CachedCalendar:
+    """The official calendar with each day's answer remembered (the package validates its
+    tables on every call; a sweep asks about the same few hundred days thousands of times)."""
+
+    def __init__(self) -> None:
+        self._calendar = official_calendar()
+        self.is_working_day = lru_cache(maxsize=8192)(self._calendar.is_working_day)
+
+
+@lru_cache(maxsize=1)
+def _calendar() -> _CachedCalendar:
+    return _CachedCalendar()
+
+
+@lru_cache(maxsize=8192)
 def working_days_after(start: date, n: int) -> date:
     """The last day in time for an act due `n` working days after `start` (rulebook §0.2)."""
-    return add_period(start, n, "working_day", official_calendar())
+    return add_period(start, n, "working_day", _calendar())
 
 
 @lru_cache(maxsize=512)

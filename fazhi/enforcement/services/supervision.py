@@ -30,7 +30,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import (
+    CharField,
     Count,
+    DateField,
     Exists,
     F,
     IntegerField,
@@ -584,6 +586,56 @@ def _certificate_cases(state: SweepState, today: date) -> list[int]:
     )
 
 
+def _flagged(plan: list[tuple[str, QuerySet[Case], list[int] | None]], today: date,
+             cfg: SupervisionConfig) -> dict[str, dict[str, tuple[Any, ...]]]:
+    """What every planned rule flags today, read with ONE statement for the case rules
+    (UNION ALL of the rule queries, each row tagged with its rule) plus one for the
+    party-level repeated-inspection rule. Rows come back in the shape the message builders
+    expect: (case id, agency, division, sector, number[, extra columns])."""
+    out: dict[str, dict[str, tuple[Any, ...]]] = {code: {} for code, _c, _i in plan}
+    parts = []
+    for code, cases, _ids in plan:
+        ctx = _Ctx(today, cfg, cases)
+        if code == "repeated_inspection":
+            rows = _sweep_repeated_inspection(ctx)
+            latest = {last: (p, n) for p, last, n in rows}
+            for row in Case.objects.filter(pk__in=list(latest)).values_list(*_ROW):
+                p, n = latest[row[0]]
+                out[code][f"party:{p}"] = (*row, n)
+            continue
+        extra = _FAST[code][0] if code in _FAST else ()
+        d1 = F(extra[0]) if extra else Value(None, output_field=DateField())
+        s1 = F(extra[1]) if len(extra) > 1 else Value("", output_field=CharField())
+        parts.append(
+            _CASE_SWEEPS[code](ctx).order_by()
+            .annotate(_rule=Value(code, output_field=CharField()), _d1=d1, _s1=s1)
+            .values_list("_rule", *_ROW, "_d1", "_s1")
+        )
+    if not parts:
+        return out
+    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    width = {code: len(_FAST[code][0]) if code in _FAST else 0 for code in out}
+    for row in query.iterator(chunk_size=5000):
+        code = row[0]
+        out[code][f"case:{row[1]}"] = row[1:6] + row[6:6 + width[code]]
+    return out
+
+
+def _live(plan: list[tuple[str, QuerySet[Case], list[int] | None]]
+          ) -> dict[str, dict[str, int]]:
+    """The live alerts of the planned rules (one query): rule → subject → alert id."""
+    q = Q(pk__in=[])
+    for code, _cases, ids in plan:
+        q |= Q(rule=code) if ids is None else Q(rule=code, case_id__in=ids)
+    out: dict[str, dict[str, int]] = {}
+    if plan:
+        for rule, subject, pk in Alert.objects.filter(q, state__in=LIVE).values_list(
+            "rule", "subject_key", "id"
+        ):
+            out.setdefault(rule, {})[subject] = pk
+    return out
+
+
 def alerts_sweep(*, today: date | None = None, now: dt.datetime | None = None,
                  mode: str | None = None, ledger: bool = True) -> SweepResult:
     """Open, keep or close alerts; idempotent (a second run with no change opens and closes 0).
@@ -629,26 +681,13 @@ def alerts_sweep(*, today: date | None = None, now: dt.datetime | None = None,
     suppressed_all = set(
         Alert.objects.filter(q_supp, rule__in=rules_run).values_list("rule", "subject_key")
     ) if rules_run else set()
-    for code, cases, only_ids in plan:
+    flagged_by_rule = _flagged(plan, today, cfg)
+    live_by_rule = _live(plan)
+    for code, cases, _only_ids in plan:
         ctx = _Ctx(today, cfg, cases)
         rule = RULES_BY_CODE[code]
-        flagged: dict[str, tuple[Any, ...]] = {}
-        if code == "repeated_inspection":
-            rows = _sweep_repeated_inspection(ctx)
-            latest = {last: (p, n) for p, last, n in rows}
-            case_rows = Case.objects.filter(pk__in=list(latest)).values_list(*_ROW)
-            for row in case_rows:
-                p, n = latest[row[0]]
-                flagged[f"party:{p}"] = (*row, n)
-        else:
-            qs = _CASE_SWEEPS[code](ctx).order_by()
-            cols = (*_ROW, *_FAST[code][0]) if code in _FAST else _ROW
-            for row in qs.values_list(*cols).iterator(chunk_size=5000):
-                flagged[f"case:{row[0]}"] = row
-        live_q = Alert.objects.filter(rule=code, state__in=LIVE)
-        if only_ids is not None:
-            live_q = live_q.filter(case_id__in=only_ids)
-        live = dict(live_q.values_list("subject_key", "id"))
+        flagged = flagged_by_rule[code]
+        live = live_by_rule.get(code, {})
         new_keys = [k for k in flagged if k not in live]
         kept += len(flagged) - len(new_keys)
         close_ids += [i for k, i in live.items() if k not in flagged]
