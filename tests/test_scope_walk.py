@@ -202,6 +202,8 @@ def _baotou_case(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
                   "title": "包头案件 BTMARK-CASE"},
     )
     return [(case, {"pk": case.pk})]
+
+
 def _bt_case_api(w: World, viewer: str) -> Model | None:
     """An enforcement case of Baotou market for the case API routes (issue 4 §8), made on demand
     for viewers who must not see it."""
@@ -236,6 +238,8 @@ def _case_review_api(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]
         case=case, defaults={"reviewer": reviewer, "submitted_at": timezone.now()}
     )
     return [(review, {"pk": case.pk, "review_pk": review.pk})]
+
+
 def _alert(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
     """A supervision alert of the Baotou market agency (created on first use)."""
     if "BT" not in FORBIDDEN_GROUPS[viewer]:
