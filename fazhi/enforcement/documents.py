@@ -253,6 +253,11 @@ def document_context(
         "penalty_basis": penalty_basis,
         "penalty_types": penalty_types,
         "fine": _fine_text(case.fine_amount) if has_fine else "",
+        "penalty_text": "；".join(
+            f"罚款{_fine_text(case.fine_amount)}" if t == PenaltyType.FINE.value else
+            PENALTY_TYPE_ZH.get(PenaltyType(t), t)
+            for t in case.penalty_types or []
+        ),
         "has_fine": has_fine,
         "performance": performance,
         "remedies": remedies,

@@ -54,9 +54,14 @@ def _limit(name: str) -> int:
     return int(overrides.get(name, RATE_LIMITS[name]))
 
 
+def _window() -> int:
+    """The current one-minute window (a fixed window: counters reset at each minute)."""
+    return int(timezone.now().timestamp() // 60)
+
+
 def _hit(name: str, subject: str) -> bool:
     """Count one request in the current minute; True when over the limit (fixed window)."""
-    window = int(timezone.now().timestamp() // 60)
+    window = _window()
     key = f"fazhi:rl:{name}:{subject}:{window}"
     if cache.add(key, 1, timeout=90):
         count = 1
