@@ -570,23 +570,23 @@ TIME_RULES = (
 )
 
 
-def _certificate_cases(state: SweepState, today: date) -> list[int]:
+def _certificate_cases(state: SweepState, today: date) -> QuerySet[Any] | None:
     """Cases of officers whose certificates changed since the last run, or became valid or
-    invalid by date since the last daily sweep (rulebook §8: validity ends after expires_on)."""
+    invalid by date since the last daily sweep (rulebook §8: validity ends after expires_on);
+    a subquery (never a parameter list, however many officers), or None when there are none."""
     last_day = state.full_on or today
     q = Q(updated_at__gt=state.ran_at) | Q(expires_on__gte=last_day, expires_on__lt=today) | Q(
         issued_on__gt=last_day, issued_on__lte=today
     )
-    officers = set(Certificate.objects.filter(q).values_list("officer_id", flat=True))
-    if not officers:
-        return []
-    return list(
-        CaseOfficer.objects.filter(officer_id__in=officers)
-        .order_by().values_list("case_id", flat=True).distinct()
-    )
+    changed = Certificate.objects.filter(q)
+    if not changed.exists():
+        return None
+    return CaseOfficer.objects.filter(
+        officer_id__in=changed.values("officer_id")
+    ).order_by().values("case_id")
 
 
-def _flagged(plan: list[tuple[str, QuerySet[Case], list[int] | None]], today: date,
+def _flagged(plan: list[tuple[str, QuerySet[Case], Any]], today: date,
              cfg: SupervisionConfig) -> dict[str, dict[str, tuple[Any, ...]]]:
     """What every planned rule flags today, read with ONE statement for the case rules
     (UNION ALL of the rule queries, each row tagged with its rule) plus one for the
@@ -621,8 +621,7 @@ def _flagged(plan: list[tuple[str, QuerySet[Case], list[int] | None]], today: da
     return out
 
 
-def _live(plan: list[tuple[str, QuerySet[Case], list[int] | None]]
-          ) -> dict[str, dict[str, int]]:
+def _live(plan: list[tuple[str, QuerySet[Case], Any]]) -> dict[str, dict[str, int]]:
     """The live alerts of the planned rules (one query): rule → subject → alert id."""
     q = Q(pk__in=[])
     for code, _cases, ids in plan:
@@ -660,7 +659,7 @@ def alerts_sweep(*, today: date | None = None, now: dt.datetime | None = None,
             mode = "all"
         else:
             mode = "daily" if state.full_on != today else "incremental"
-    plan: list[tuple[str, QuerySet[Case], list[int] | None]] = []
+    plan: list[tuple[str, QuerySet[Case], Any]] = []
     if mode == "all":
         plan = [(r.code, Case.objects.all(), None) for r in RULES]
     else:
@@ -668,7 +667,7 @@ def alerts_sweep(*, today: date | None = None, now: dt.datetime | None = None,
             plan = [(code, Case.objects.all(), None) for code in TIME_RULES]
         if state.ran_at is not None:
             ids = _certificate_cases(state, today)
-            if ids:
+            if ids is not None:
                 plan.append(("uncertified_officer", Case.objects.filter(pk__in=ids), ids))
 
     opened = kept = closed = 0
