@@ -194,6 +194,40 @@ def _alert(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
         division=agency.government.division, message="BTMARK-ALERT", opened_at=timezone.now(),
     )
     return [(alert, {"pk": alert.pk})]
+def _bt_case_api(w: World, viewer: str) -> Model | None:
+    """An enforcement case of Baotou market for the case API routes (issue 4 §8), made on demand
+    for viewers who must not see it."""
+    from fazhi.enforcement.models import Case
+
+    if "BT" not in FORBIDDEN_GROUPS[viewer]:
+        return None
+    agency = w.org.baotou_market
+    case, _ = Case.objects.get_or_create(
+        number="WALK-BT-API",
+        defaults={"agency": agency, "division": agency.government.division, "act_type": "penalty",
+                  "title": "包头案件 BTMARK-CASE-API"},
+    )
+    return case
+
+
+def _case_api(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
+    case = _bt_case_api(w, viewer)
+    return [(case, {"pk": case.pk})] if case else []
+
+
+def _case_review_api(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
+    from django.utils import timezone
+
+    from fazhi.enforcement.models import LegalReview
+
+    case = _bt_case_api(w, viewer)
+    if case is None:
+        return []
+    reviewer = w.viewers["region_supervisor"]
+    review, _ = LegalReview.objects.get_or_create(
+        case=case, defaults={"reviewer": reviewer, "submitted_at": timezone.now()}
+    )
+    return [(review, {"pk": case.pk, "review_pk": review.pk})]
 
 
 # Routes with object parameters whose model the walker cannot read off the view.
@@ -204,6 +238,11 @@ DETAIL_OBJECTS: dict[str, Factory] = {
     "enforcement-api:alert-rectify": _alert,
     "enforcement-api:alert-close": _alert,
     "enforcement-api:alert-unfounded": _alert,
+    # -- case API (issue 4 §8)
+    **{f"enforcement-api:{name}": _case_api for name in (
+        "case-detail", "case-transitions", "case-review-request", "case-extend", "case-revoke",
+    )},
+    "enforcement-api:case-review-record": _case_review_api,
     "orgs:agency-detail": _by_pk(Agency),
     "orgs-api:agency-detail": _by_pk(Agency),
     "assessment:target-detail": _target,

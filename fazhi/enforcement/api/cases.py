@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
@@ -49,7 +50,7 @@ LIST_PARAMETERS = [
     OpenApiParameter("act_type", str, enum=[str(a) for a in ACT_TYPE_LABELS]),
     OpenApiParameter("date_from", str, description="YYYY-MM-DD (creation day)"),
     OpenApiParameter("date_to", str, description="YYYY-MM-DD (creation day)"),
-    OpenApiParameter("q", str, description="Case number prefix or part of the title"),
+    OpenApiParameter("q", str, description="The exact case number, or part of the title"),
     OpenApiParameter("page", int),
     OpenApiParameter("per_page", int, description="At most 200"),
 ]
@@ -99,7 +100,13 @@ def _officers(user: Any, ids: list[int] | None, agency_id: int) -> list[Officer]
     # officer would not show colleagues, yet two officers act together (art. 42).
     found = list(Officer.objects.filter(pk__in=ids, agency_id=agency_id))
     if len(found) != len(set(ids)):
-        raise DrfValidationError({"officers": ["所选执法人员不存在或不属于本机关。"]})
+        raise DrfValidationError(
+            {
+                "officers": [
+                    _("Some chosen officers do not exist or are not officers of this agency.")
+                ]
+            }
+        )
     return found
 
 
@@ -151,7 +158,7 @@ class CaseListApi(APIView):
                 scoped(Agency.objects.filter(pk=agency_id), user).first() if agency_id else None
             )
         if agency is None:
-            raise DrfValidationError({"agency": ["请选择您有权办理的执法机关。"]})
+            raise DrfValidationError({"agency": [_("Choose an agency you may act for.")]})
         item = None
         if v.get("authority_item"):
             item = AuthorityItem.objects.filter(pk=v["authority_item"], agency=agency).first()
@@ -159,7 +166,10 @@ class CaseListApi(APIView):
                 raise DrfValidationError(
                     {
                         "authority_item": [
-                            "该职权事项不在本机关权责清单内（《行政处罚法》第十七条至第二十条）。"
+                            _(
+                                "The authority item is not on the acting agency's authority list "
+                                "(《行政处罚法》第十七条至第二十条)."
+                            )
                         ]
                     }
                 )
@@ -219,8 +229,8 @@ class CaseTransitionApi(APIView):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
+        case = case_detail_for(request.user, pk)  # 404 outside scope, before any 403
         _require_acting(request.user)
-        case = case_detail_for(request.user, pk)
         form = TransitionInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         v = form.validated_data
@@ -242,7 +252,15 @@ class CaseTransitionApi(APIView):
 
 
 class LegalReviewRequestApi(APIView):
-    """Ask a legal reviewer of the agency to review the case (art. 58)."""
+    """GET: the case's legal reviews. POST: ask a legal reviewer to review the case (art. 58)."""
+
+    @extend_schema(
+        operation_id="enforcement_case_review_list", responses=LegalReviewSerializer(many=True)
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        case = case_detail_for(request.user, pk)
+        reviews = LegalReview.objects.filter(case=case).select_related("reviewer")
+        return Response(LegalReviewSerializer(reviews, many=True).data)
 
     @extend_schema(
         operation_id="enforcement_case_review_request",
@@ -250,13 +268,13 @@ class LegalReviewRequestApi(APIView):
         responses={201: LegalReviewSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
+        case = case_detail_for(request.user, pk)  # 404 outside scope, before any 403
         _require_acting(request.user)
-        case = case_detail_for(request.user, pk)
         form = ReviewRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         reviewer = User.objects.filter(pk=form.validated_data["reviewer"], is_active=True).first()
         if reviewer is None or not reviewer.has_role("legal_reviewer"):
-            raise DrfValidationError({"reviewer": ["请选择法制审核人员。"]})
+            raise DrfValidationError({"reviewer": [_("Choose the legal reviewer.")]})
         try:
             review = services.legal_review_request(actor=request.user, case=case, reviewer=reviewer)
         except DjangoValidationError as exc:
@@ -265,7 +283,15 @@ class LegalReviewRequestApi(APIView):
 
 
 class LegalReviewRecordApi(APIView):
-    """The designated reviewer records the written opinion: agree or problems found."""
+    """GET: one legal review. POST: the designated reviewer records the written opinion."""
+
+    @extend_schema(operation_id="enforcement_case_review_detail", responses=LegalReviewSerializer)
+    def get(self, request: Request, pk: int, review_pk: int) -> Response:
+        case = case_detail_for(request.user, pk)
+        review = get_object_or_404(
+            LegalReview.objects.select_related("reviewer"), pk=review_pk, case=case
+        )
+        return Response(LegalReviewSerializer(review).data)
 
     @extend_schema(
         operation_id="enforcement_case_review_record",
@@ -290,7 +316,15 @@ class LegalReviewRecordApi(APIView):
 
 
 class CaseExtensionApi(APIView):
-    """Record an approved extension of the decision deadline (art. 60); leaders only."""
+    """GET: the recorded extensions. POST: record an approved extension of the decision deadline
+    (art. 60); agency leaders only."""
+
+    @extend_schema(
+        operation_id="enforcement_case_extension_list", responses=ExtensionSerializer(many=True)
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        case = case_detail_for(request.user, pk)
+        return Response(ExtensionSerializer(case.extensions.all(), many=True).data)
 
     @extend_schema(
         operation_id="enforcement_case_extend",
@@ -298,9 +332,9 @@ class CaseExtensionApi(APIView):
         responses={201: ExtensionSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
+        case = case_detail_for(request.user, pk)  # 404 outside scope, before any 403
         if not request.user.has_role("agency_leader"):
             raise PermissionDenied()
-        case = case_detail_for(request.user, pk)
         form = ExtensionInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
@@ -313,7 +347,12 @@ class CaseExtensionApi(APIView):
 
 
 class CaseRevokeApi(APIView):
-    """Record that the decision was revoked or changed (art. 48); leaders only."""
+    """GET: the case as it stands. POST: record that the decision was revoked or changed
+    (art. 48); agency leaders only."""
+
+    @extend_schema(operation_id="enforcement_case_revoke_state", responses=CaseDetailSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(CaseDetailSerializer(_detail(case_detail_for(request.user, pk))).data)
 
     @extend_schema(
         operation_id="enforcement_case_revoke",
@@ -321,9 +360,9 @@ class CaseRevokeApi(APIView):
         responses=CaseDetailSerializer,
     )
     def post(self, request: Request, pk: int) -> Response:
+        case = case_detail_for(request.user, pk)  # 404 outside scope, before any 403
         if not request.user.has_role("agency_leader"):
             raise PermissionDenied()
-        case = case_detail_for(request.user, pk)
         form = RevokeInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:

@@ -167,6 +167,7 @@ class Case(models.Model):
             models.Index(fields=["division", "-created_at"], name="enf_case_div_created"),
             models.Index(fields=["agency", "-created_at"], name="enf_case_agency_created"),
             models.Index(fields=["state", "decision_due_on"], name="enf_case_state_due"),
+            models.Index(fields=["state", "-created_at"], name="enf_case_state_created"),
         ]
 
     def __str__(self) -> str:

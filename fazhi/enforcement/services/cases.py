@@ -57,6 +57,7 @@ from fazhi.enforcement.rules.discretion import (
 )
 from fazhi.enforcement.rules.enums import (
     CASE_STATE_LABELS,
+    OPEN_CASE_STATES,
     ActType,
     CaseState,
     PartyKind,
@@ -406,7 +407,7 @@ def case_officer_add(
 ) -> CaseOfficer:
     """Add an acting officer to an open case. Auxiliary staff are refused (art. 42; §8)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.state not in {s.value for s in rules.S} - {S.CLOSED, S.NOT_FILED, S.TERMINATED}:
+    if case.state not in OPEN_CASE_STATES:
         raise CaseTransitionError(_("Officers can only be added to an open case."))
     if role not in CaseOfficer.Role.values:
         raise ValidationError({"role": [_("Choose the officer's role.")]})
@@ -543,7 +544,17 @@ def _build_facts(
     data: Mapping[str, Any],
     officers: Sequence[Officer] | None,
     note: str,
+    cache: dict[str, Any] | None = None,
 ) -> _Built:
+    """Read what the guards need. `cache` shares the reads that do not depend on the target
+    between the rows `case_transitions_available` evaluates."""
+    memo: dict[str, Any] = cache if cache is not None else {}
+
+    def once(key: str, fn: Any) -> Any:
+        if key not in memo:
+            memo[key] = fn()
+        return memo[key]
+
     on = _local_date(at)
     proposal = _proposal(case, data)
     item = case.authority_item
@@ -559,7 +570,7 @@ def _build_facts(
     )
     act_on = case.act_ended_on or case.act_started_on or case.discovered_on or on
     deciding = target in (S.DECIDED, S.NOTIFIED)
-    first = first_violation(case, act_on) if deciding else None
+    first = once("first", lambda: first_violation(case, act_on)) if deciding else None
     np_facts = NoPenaltyFacts(
         act_on=case.act_ended_on or case.act_started_on,
         discovered_on=case.discovered_on,
@@ -579,19 +590,22 @@ def _build_facts(
     check = PenaltyCheck()
     tiers: list[Tier] = []
     if deciding and item is not None and proposal.is_penalty:
-        benchmark = benchmark_in_force(item, act_on)
+        benchmark = once("benchmark", lambda: benchmark_in_force(item, act_on))
         if benchmark is not None:
-            tiers = [
-                Tier(
-                    t.level,
-                    tuple(t.penalty_types or ()),
-                    t.fine_min,
-                    t.fine_max,
-                    t.requires_legal_review,
-                    t.requires_collective_discussion,
-                )
-                for t in BenchmarkTier.objects.filter(benchmark=benchmark)
-            ]
+            tiers = once(
+                "tiers",
+                lambda: [
+                    Tier(
+                        t.level,
+                        tuple(t.penalty_types or ()),
+                        t.fine_min,
+                        t.fine_max,
+                        t.requires_legal_review,
+                        t.requires_collective_discussion,
+                    )
+                    for t in BenchmarkTier.objects.filter(benchmark=benchmark)
+                ],
+            )
         check = check_penalty(
             proposal,
             StatutoryRange(tuple(item.penalty_types or ()), item.fine_min, item.fine_max),
@@ -600,13 +614,20 @@ def _build_facts(
         )
     # Officers of this step: the ones named, else the case's officers (arts. 42, 55).
     if officers is None:
-        officers = [
-            co.officer for co in CaseOfficer.objects.filter(case=case).select_related("officer")
-        ]
-    valid = [o for o in officers if officer_can_act(o, on)]
+        officers = once(
+            "officers",
+            lambda: [
+                co.officer for co in CaseOfficer.objects.filter(case=case).select_related("officer")
+            ],
+        )
+        valid = once("valid", lambda: [o for o in officers if officer_can_act(o, on)])
+    else:
+        valid = [o for o in officers if officer_can_act(o, on)]
     invalid = tuple(o.name for o in officers if o not in valid)
     party_kind = party.kind if party else ""
-    threshold = hearing_threshold(case, party_kind) if party else Decimal("0")
+    threshold = (
+        once("threshold", lambda: hearing_threshold(case, party_kind)) if party else Decimal("0")
+    )
     hearing_offered = (
         rules.hearing_right(
             proposal.penalty_types,
@@ -631,7 +652,7 @@ def _build_facts(
     after_hearing = case.hearing_on is not None
     reasons = (
         rules.major_reasons(
-            major_catalogue(case.agency_id),
+            once("catalogue", lambda: major_catalogue(case.agency_id)),
             party_kind=party_kind,
             penalty_types=proposal.penalty_types,
             fine_amount=proposal.fine_amount,
@@ -643,14 +664,13 @@ def _build_facts(
         if proposal.is_penalty
         else []
     )
-    officer_users = set(
-        CaseOfficer.objects.filter(case=case, officer__user__isnull=False).values_list(
-            "officer__user_id", flat=True
-        )
-    )
-    reviews = tuple(
-        rules.ReviewFacts(r.result, r.reviewed_at, r.reviewer_id in officer_users)
-        for r in LegalReview.objects.filter(case=case).order_by("submitted_at", "id")
+    officer_users = once("officer_users", lambda: _case_officer_user_ids(case))
+    reviews = once(
+        "reviews",
+        lambda: tuple(
+            rules.ReviewFacts(r.result, r.reviewed_at, r.reviewer_id in officer_users)
+            for r in LegalReview.objects.filter(case=case).order_by("submitted_at", "id")
+        ),
     )
     hearing_earliest = (
         _working_due(hearing_notice_on, deadlines.hearing_earliest_day)
@@ -938,12 +958,19 @@ def case_transitions_available(
     (empty list: allowed). Reads only; the UI shows blocked steps with their articles."""
     at = timezone.now() if on is None else timezone.make_aware(datetime.combine(on, time(12, 0)))
     out: list[AvailableTransition] = []
+    cache: dict[str, Any] = {}
     for transition in rules.targets(case.state, case.procedure):
         if transition.step == "revoke_decision":
             continue  # case_revoke_decision, not a forward step
         try:
             built = _build_facts(
-                case, target=transition.target, at=at, data={}, officers=None, note="-"
+                case,
+                target=transition.target,
+                at=at,
+                data={},
+                officers=None,
+                note="-",
+                cache=cache,
             )
             problems = rules.blocked_by(transition, built.facts)
         except CaseTransitionError as exc:
@@ -1131,3 +1158,68 @@ def case_deadline_extend(
     _hooks(locked, actor)
     _copy_into(case, locked)
     return extension
+
+
+# --- what the decision form offers -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiscretionOffer:
+    """What the decision form shows, in the order of rulebook §10.3: first the no-penalty grounds
+    that apply (mandatory ones forbid a penalty), then the statutory range and the tiers of the
+    benchmark in force on the act date."""
+
+    no_penalty: list[Any]  # NoPenaltyOption, in §10.3 order
+    mandatory: Any  # the first mandatory NoPenaltyOption, or None
+    first_violation: bool
+    statutory: StatutoryRange
+    tiers: list[Tier]
+    lighter_required: bool
+    hearing_threshold: Decimal | None
+
+
+def case_discretion(case: Case, *, data: Mapping[str, Any] | None = None) -> DiscretionOffer:
+    """The no-penalty grounds offered before the tiers (rulebook §10.3), with the findings in
+    `data` (same keys as `case_transition`) merged over the recorded ones."""
+    data = dict(data or {})
+    circumstances = dict(case.circumstances or {})
+    for flag in CIRCUMSTANCE_FLAGS:
+        if flag in data:
+            circumstances[flag] = bool(data[flag])
+    party = case.party
+    act_on = case.act_ended_on or case.act_started_on or case.discovered_on or timezone.localdate()
+    first = first_violation(case, act_on)
+    facts = NoPenaltyFacts(
+        act_on=case.act_ended_on or case.act_started_on,
+        discovered_on=case.discovered_on,
+        party_birth_date=party.birth_date if party and party.kind == PartyKind.CITIZEN else None,
+        first_violation=first,
+        **{k: circumstances.get(k, False) for k in CIRCUMSTANCE_FLAGS},
+    )
+    item = case.authority_item
+    tiers: list[Tier] = []
+    statutory = StatutoryRange()
+    if item is not None:
+        statutory = StatutoryRange(tuple(item.penalty_types or ()), item.fine_min, item.fine_max)
+        benchmark = benchmark_in_force(item, act_on)
+        if benchmark is not None:
+            tiers = [
+                Tier(
+                    t.level,
+                    tuple(t.penalty_types or ()),
+                    t.fine_min,
+                    t.fine_max,
+                    t.requires_legal_review,
+                    t.requires_collective_discussion,
+                )
+                for t in BenchmarkTier.objects.filter(benchmark=benchmark)
+            ]
+    return DiscretionOffer(
+        no_penalty=no_penalty_options(facts),
+        mandatory=mandatory_no_penalty(facts),
+        first_violation=first,
+        statutory=statutory,
+        tiers=tiers,
+        lighter_required=must_be_lighter(facts),
+        hearing_threshold=hearing_threshold(case, party.kind) if party else None,
+    )

@@ -149,3 +149,42 @@ def test_date_only_filter(world: Any) -> None:
     today = date.today().isoformat()
     assert client.get(BASE, {"date_from": today}).json()["results"]
     assert client.get(BASE, {"date_to": "2000-01-01"}).json()["results"] == []
+
+
+def test_list_matches_scoped_for_every_kind_of_grant(
+    world: Any, make_user: Any, org_tree: Any
+) -> None:
+    """case_list_for rewrites the scope for speed (semi-join for self, division ids for small
+    subtrees); it must select exactly what scoped() selects, once each."""
+    from fazhi.accounts.models import RoleAssignment
+    from fazhi.core.scope import scoped
+    from fazhi.enforcement.selectors.cases import case_list_for
+
+    mine = [open_case(world) for _ in range(2)]
+    for _ in range(2):
+        open_case(world, officers=world.officers[1:])
+    mixed = make_user("mixed", role="officer", scope="self", agency=world.agency)
+    RoleAssignment.objects.create(
+        user=mixed, role="supervisor", scope="division", division=org_tree.baotou
+    )
+    world.officers[0].user = mixed
+    world.officers[0].save()
+    users = [
+        world.officer_user,  # self only (officer 0 was re-linked: sees nothing now)
+        mixed,  # self + a division without these cases
+        world.leader,  # agency
+        make_user("county", role="supervisor", scope="division", division=org_tree.xincheng),
+        make_user("city", role="supervisor", scope="division", division=org_tree.hohhot),
+        make_user("far", role="supervisor", scope="division", division=org_tree.donghe),
+        make_user("all", role="supervisor", scope="region"),
+    ]
+    for user in users:
+        expected = set(scoped(Case.objects.all(), user).values_list("pk", flat=True))
+        got = list(case_list_for(user).values_list("pk", flat=True))
+        assert len(got) == len(set(got)), user.username
+        assert set(got) == expected, user.username
+    assert set(case_list_for(mixed).values_list("pk", flat=True)) == {c.pk for c in mine}
+    filtered = case_list_for(users[-1], {"division": org_tree.hohhot.code})
+    assert filtered.count() == 4
+    assert case_list_for(users[-1], {"division": org_tree.donghe.code}).count() == 0
+    assert case_list_for(users[-1], {"division": "999999"}).count() == 0

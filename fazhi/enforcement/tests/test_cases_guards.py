@@ -798,3 +798,22 @@ def test_case_numbers_are_unique_and_sequential(world: Any) -> None:
     assert a.number != b.number
     assert a.number.split("-")[-1] == "000001"
     assert b.number.split("-")[-1] == "000002"
+
+
+def test_decision_form_offers_no_penalty_grounds_before_tiers(world: Any, benchmark: Any) -> None:
+    from fazhi.enforcement.services.cases import case_discretion
+
+    _first_violation_list(world, 730)
+    case = open_case(world)
+    offer = case_discretion(
+        case, data={"minor": True, "corrected": True, "no_harm": True, "slight_harm": True}
+    )
+    assert [o.ground.value for o in offer.no_penalty] == ["minor_corrected", "first_violation"]
+    assert offer.mandatory.ground.value == "minor_corrected"
+    assert offer.first_violation is True
+    assert [t.level for t in offer.tiers] == ["lighter", "ordinary", "heavier"]
+    assert offer.statutory.fine_max == Decimal("500000")
+    assert offer.hearing_threshold == Decimal("5000")
+    plain = case_discretion(case)
+    assert plain.no_penalty == []
+    assert plain.mandatory is None

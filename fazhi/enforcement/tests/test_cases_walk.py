@@ -134,3 +134,16 @@ def test_simple_warning_closes_after_service(world: Any) -> None:
     assert case.state == "closed"
     assert case.fine_amount is None
     assert Decimal("0") not in (case.fine_amount,)
+
+
+def test_available_transitions_query_budget(world: Any, django_assert_max_num_queries: Any) -> None:
+    """The case page asks for the offered steps on every view: the reads that do not depend on
+    the target are shared (two officers: 11 queries for four candidate steps)."""
+    from fazhi.enforcement.tests.test_cases_fixtures import to_notified
+
+    case = open_case(world)
+    to_notified(world, case, fine="1000")
+    with django_assert_max_num_queries(11):
+        offered = case_transitions_available(case, on=date(2026, 3, 31))
+    assert [t.to for t in offered] == ["statement", "hearing", "discussion", "decided"]
+    assert offered[-1].blocked_by == []
