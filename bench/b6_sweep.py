@@ -323,6 +323,7 @@ def main() -> int:
 
     if not Indicator.objects.exists():
         call_command("load_indicators", verbosity=0)
+    NOW = timezone.now()
     n_cases, n_steps = Case.objects.count(), Step.objects.count()
     log(f"{connection.vendor}: {n_cases:,} cases, {n_steps:,} steps; today {TODAY}")
 

@@ -35,6 +35,9 @@ FILTER_PARAMETERS = [
 
 
 class AlertOutputSerializer(serializers.ModelSerializer):
+    # Plain strings: the values are AlertState / rule codes (documented on the list filters);
+    # a choice field here would collide with the case "state" enum in the schema.
+    state = serializers.CharField(read_only=True)
     rule_title = serializers.SerializerMethodField()
     points = serializers.SerializerMethodField()
 
