@@ -203,6 +203,21 @@ def _target(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
     ]
 
 
+def _baotou_case(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
+    """An enforcement case of Baotou market, made on demand for viewers who must not see it."""
+    from fazhi.enforcement.models import Case
+
+    if "BT" not in FORBIDDEN_GROUPS[viewer]:
+        return []
+    agency = w.org.baotou_market
+    case, _ = Case.objects.get_or_create(
+        number="WALK-BT-1",
+        defaults={"agency": agency, "division": agency.government.division, "act_type": "penalty",
+                  "title": "包头案件 BTMARK-CASE"},
+    )
+    return [(case, {"pk": case.pk})]
+
+
 def _bt_case_api(w: World, viewer: str) -> Model | None:
     """An enforcement case of Baotou market for the case API routes (issue 4 §8), made on demand
     for viewers who must not see it."""
@@ -239,13 +254,40 @@ def _case_review_api(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]
     return [(review, {"pk": case.pk, "review_pk": review.pk})]
 
 
+def _alert(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
+    """A supervision alert of the Baotou market agency (created on first use)."""
+    if "BT" not in FORBIDDEN_GROUPS[viewer]:
+        return []
+    from django.utils import timezone
+
+    from fazhi.enforcement.models import Alert
+
+    agency = w.org.baotou_market
+    alert = Alert.objects.filter(subject_key="case:walk").first() or Alert.objects.create(
+        rule="decision_overdue", subject_key="case:walk", agency=agency,
+        division=agency.government.division, message="BTMARK-ALERT", opened_at=timezone.now(),
+    )
+    return [(alert, {"pk": alert.pk})]
+
+
 # Routes with object parameters whose model the walker cannot read off the view.
 DETAIL_OBJECTS: dict[str, Factory] = {
+    # enforcement cases (issue 4 §4): the page and every form that acts on a case
+    **{f"enforcement:{name}": _baotou_case for name in (
+        "case-detail", "case-transition", "case-review-request", "case-review-record",
+        "case-extend",
+    )},
     # -- case API (issue 4 §8)
     **{f"enforcement-api:{name}": _case_api for name in (
         "case-detail", "case-transitions", "case-review-request", "case-extend", "case-revoke",
     )},
     "enforcement-api:case-review-record": _case_review_api,
+    # -- supervision alerts (issue 4 §7)
+    "enforcement:alert-detail": _alert,
+    "enforcement-api:alert-detail": _alert,
+    "enforcement-api:alert-rectify": _alert,
+    "enforcement-api:alert-close": _alert,
+    "enforcement-api:alert-unfounded": _alert,
     "orgs:agency-detail": _by_pk(Agency),
     "orgs-api:agency-detail": _by_pk(Agency),
     "assessment:target-detail": _target,

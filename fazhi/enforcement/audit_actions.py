@@ -47,6 +47,12 @@ ACTIONS = {
     # -- disclosure (issue 4 §6)
     "enforcement.disclosure.publish": _("Enforcement decision published"),
     "enforcement.disclosure.withdraw": _("Published enforcement decision withdrawn"),
+    # -- supervision alerts (§7)
+    "enforcement.alert.open": _("Supervision alert opened"),
+    "enforcement.alert.rectify": _("Supervision alert rectification recorded"),
+    "enforcement.alert.closed": _("Supervision alert closed"),
+    "enforcement.alert.unfounded": _("Supervision alert found unfounded"),
+    "enforcement.alert.sweep": _("Supervision sweep opened or closed alerts"),
     # -- cases (issue 4 §4)
     "enforcement.party.create": _("Party of an enforcement case registered"),
     "enforcement.case.open": _("Enforcement case opened"),
