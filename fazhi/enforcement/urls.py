@@ -3,12 +3,11 @@
 from django.urls import path
 
 from fazhi.enforcement.views import authority as authority_views
-from fazhi.enforcement.views import registry
-from fazhi.enforcement.views.badges import BadgePdfView
 from fazhi.enforcement.views import cases as case_views
 from fazhi.enforcement.views import disclosure as disclosure_views
 from fazhi.enforcement.views import documents as documents_views
-from fazhi.enforcement.views import supervision
+from fazhi.enforcement.views import registry, supervision
+from fazhi.enforcement.views.badges import BadgePdfView
 
 app_name = "enforcement"
 urlpatterns: list = [

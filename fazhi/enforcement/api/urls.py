@@ -3,9 +3,8 @@
 from django.urls import path
 
 from fazhi.enforcement.api import authority as authority_api
-from fazhi.enforcement.api import registry
 from fazhi.enforcement.api import cases as case_api
-from fazhi.enforcement.api import supervision
+from fazhi.enforcement.api import registry, supervision
 
 app_name = "enforcement-api"
 urlpatterns: list = [
