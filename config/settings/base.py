@@ -266,6 +266,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "法治政府建设一体化平台 JSON API",
     "VERSION": "1.0.0",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"TierLevelEnum": "fazhi.enforcement.rules.enums.TIER_CHOICES"},
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and docs are for signed-in users only (deny by default, security.md).
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

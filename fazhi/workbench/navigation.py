@@ -15,6 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from fazhi.accounts.rules.roles import AdminRole, Role
 
 BUSINESS = frozenset(Role)
+# Who works in sub-platform 4 (enforcement supervision).
+ENFORCEMENT = frozenset(
+    {Role.SUPERVISOR, Role.AGENCY_LEADER, Role.OFFICER, Role.LEGAL_REVIEWER}
+)
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,15 @@ NAV: tuple[NavItem, ...] = (
     *(
         NavItem(key, label, "workbench:platform", BUSINESS, (("key", key),))
         for key, label in SUB_PLATFORMS
-        if key != "laws"
+        if key not in ("laws", "enforcement")
     ),
+    NavItem("enforcement", _("Enforcement cases"), "enforcement:case-list", BUSINESS),
+    NavItem("alerts", _("Supervision alerts"), "enforcement:alert-list", ENFORCEMENT),
+    NavItem("subjects", _("Enforcement subjects"), "enforcement:subject-list", ENFORCEMENT),
+    NavItem("officers", _("Enforcement officers"), "enforcement:officer-list", ENFORCEMENT),
+    NavItem("authority", _("Authority lists"), "enforcement:authority-list", ENFORCEMENT),
+    NavItem("first-violation", _("First-violation lists"), "enforcement:fvl-list", ENFORCEMENT),
+    NavItem("disclosures", _("Enforcement disclosure"), "enforcement:disclosure-list", ENFORCEMENT),
     NavItem("assessment", _("Assessment"), "assessment:ranking", BUSINESS),
     NavItem("agencies", _("Agencies"), "orgs:agency-list", BUSINESS),
     NavItem("audit", _("Audit log"), "audit:entry-list", frozenset({AdminRole.AUDIT})),

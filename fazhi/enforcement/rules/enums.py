@@ -208,3 +208,8 @@ LIVE_ALERT_STATES = frozenset({AlertState.OPEN, AlertState.RECTIFYING})
 def choices(labels: dict) -> list[tuple[str, object]]:
     """Model `choices` from one of the label maps above, in declaration order."""
     return [(str(key), label) for key, label in labels.items()]
+
+
+# Named once in the OpenAPI schema (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]): tiers appear on
+# benchmark tiers and on cases.
+TIER_CHOICES = choices(TIER_LABELS)

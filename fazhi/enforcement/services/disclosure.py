@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fazhi.audit.services import audit_record
-from fazhi.core.calendar import CalendarYearNotSupported, deadline
+from fazhi.core.calendar import deadline
 from fazhi.core.redaction import find_pii, mask_name, redact
 from fazhi.core.tokens import token_new
 from fazhi.enforcement.models import Case, CaseDocument, Disclosure, DisclosurePolicy
@@ -53,13 +53,10 @@ _ADDRESS_HEAD = re.compile(rf"^{_UPPER}{{0,3}}{_COUNTY}?")
 def working_days_after(start: date, n: int, *, basis: str) -> date:
     """`n` working days after `start` on the official calendar (《行政处罚法》第八十五条).
 
-    In a year whose holiday schedule is not yet published the count falls back to calendar days,
-    which is never later than the true working-day deadline (the platform errs early).
+    In a year whose holiday schedule is not loaded yet the count runs on the statutory rest days
+    (a provisional deadline, fazhi.core.calendar), never on calendar days.
     """
-    try:
-        return deadline(start, n, "working_day", basis=basis).due
-    except CalendarYearNotSupported:
-        return start + timedelta(days=n)
+    return deadline(start, n, "working_day", basis=basis).due
 
 
 def publish_deadline_days(act_type: str, policy: DisclosurePolicy) -> int:

@@ -229,10 +229,15 @@ def certificate_issue(
 
 @transaction.atomic
 def certificate_activate(*, actor: Any, certificate: Certificate, reason: str = "") -> Certificate:
-    """Put an issued certificate into use (penalty law art. 42)."""
+    """Put an issued certificate into use (penalty law art. 42) and sign its badge, so the
+    officer can print a card anyone can verify (issue 4 §2)."""
+    from fazhi.enforcement.services.badges import badge_issue_for
+
     certificate = _lock(certificate)
     _require_eligible(certificate.officer)
-    return _apply_event(certificate, Event.ACTIVATE, actor=actor, reason=reason)
+    certificate = _apply_event(certificate, Event.ACTIVATE, actor=actor, reason=reason)
+    badge_issue_for(certificate, actor=actor)
+    return certificate
 
 
 @transaction.atomic

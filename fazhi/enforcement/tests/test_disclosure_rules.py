@@ -121,9 +121,12 @@ def test_withdraw_deadline(revoked_on: date, expected: date) -> None:
     assert withdraw_due_on(revoked_on, DEFAULT) == expected
 
 
-def test_unknown_calendar_year_errs_early() -> None:
-    """A year without a published schedule counts calendar days: never later than the truth."""
-    assert publish_due_on(date(2031, 3, 3), "penalty", DEFAULT) == date(2031, 3, 10)
+def test_a_year_without_a_loaded_schedule_counts_the_statutory_rest_days() -> None:
+    """No schedule loaded for 2031: weekdays minus the statutory rest days (provisional)."""
+    assert publish_due_on(date(2031, 3, 3), "penalty", DEFAULT) == date(2031, 3, 12)
+    # Mon 29 Sep 2031: 30 Sep (1); 国庆 1–3 Oct (Wed–Fri) and the weekend rest; 6–10 Oct (2–6);
+    # the 7th working day is Mon 13 Oct.
+    assert publish_due_on(date(2031, 9, 29), "penalty", DEFAULT) == date(2031, 10, 13)
 
 
 def test_policy_lookup_prefers_the_sector(db: Any, sector: Any) -> None:

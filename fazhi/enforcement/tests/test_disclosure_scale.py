@@ -1,17 +1,15 @@
 """The public disclosure search at region scale (issue 4 "Must show": ≥ 75,000 disclosures):
-every search answers with a bounded number of queries (asserted) and no COUNT over the table;
-the server time per request is printed (run with -s) and asserted against a generous ceiling, the
-target being p95 ≤ 300 ms (performance.md).
+every search answers with a bounded number of queries (asserted) and no COUNT over the table.
+Server time is measured in bench/region_pages.py, not here (timed tests fail on a loaded machine
+and prove nothing on a quiet one).
 
 The full 75,000 rows take about two minutes to build on a shared machine, so the default run uses
 5,000 (the query-count and no-COUNT assertions do not depend on the size); FAZHI_SCALE=1 runs the
-full size: `FAZHI_SCALE=1 pytest -s fazhi/enforcement/tests/test_disclosure_scale.py`."""
+full size: `FAZHI_SCALE=1 pytest fazhi/enforcement/tests/test_disclosure_scale.py`."""
 
 from __future__ import annotations
 
 import os
-import statistics
-import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -90,7 +88,6 @@ def test_search_stays_bounded_at_region_scale(region_disclosures: None, settings
     assert Disclosure.objects.count() >= N
     client = Client()
     url = reverse("portal:disclosure-list")
-    timings: dict[str, list[float]] = {}
     for params in SEARCHES:
         cache.clear()
         client.get(url, params)  # warm
@@ -100,18 +97,5 @@ def test_search_stays_bounded_at_region_scale(region_disclosures: None, settings
         sql = [q["sql"] for q in queries.captured_queries]
         assert len(sql) <= 5, sql  # session-less page: sector, agency ids, the page
         assert not any("COUNT(" in s.upper() for s in sql), sql
-        runs = []
-        for _ in range(7):
-            began = time.perf_counter()
-            client.get(url, params)
-            runs.append((time.perf_counter() - began) * 1000)
-        timings[str(params)] = runs
-    rows = {k: (statistics.median(v), max(v)) for k, v in timings.items()}
-    for key, (median, worst) in rows.items():
-        print(f"{connection.vendor} {key}: median {median:.1f} ms, max {worst:.1f} ms")  # noqa: T201
-    all_runs = sorted(t for v in timings.values() for t in v)
-    p95 = all_runs[int(len(all_runs) * 0.95) - 1]
-    print(f"{connection.vendor} p95 over {len(all_runs)} requests: {p95:.1f} ms")  # noqa: T201
-    assert p95 < 1500, rows  # generous ceiling on shared cores; the target is 300 ms
     page = client.get(url, {"q": RARE}).context["page"]
     assert len(page.items) == 10

@@ -119,9 +119,10 @@ def test_legal_transition_writes_event_and_audit(
     assert (last.event, last.from_state, last.to_state) == (event, start, end)
     assert last.actor == actor
     assert last.basis
-    assert AuditEntry.objects.count() == audit_before + 1
-    entry = AuditEntry.objects.order_by("-seq").first()
-    assert entry.action == f"enforcement.certificate.{event}"
+    new = list(AuditEntry.objects.order_by("seq").values_list("action", flat=True))[audit_before:]
+    badge = ["enforcement.badge.issue"] if event == "activate" else []  # activation signs it
+    assert new == [f"enforcement.certificate.{event}", *badge]
+    entry = AuditEntry.objects.filter(action=f"enforcement.certificate.{event}").latest("seq")
     assert entry.target_id == str(cert.pk)
     assert entry.actor_id == actor.pk
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from fazhi.core.scope import scoped
 from fazhi.enforcement.models import Case, Disclosure
@@ -39,11 +38,12 @@ def disclosure_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 def disclosure_publish_view(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = scoped(Case.objects.all(), request.user).filter(pk=case_pk).first()
-    if case is None:
+    if case is None:  # scope first: another agency's case is 404 whatever the method
         raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         disclosure_publish(actor=request.user, case=case)
     except ValidationError as exc:
@@ -54,11 +54,12 @@ def disclosure_publish_view(request: HttpRequest, case_pk: int) -> HttpResponse:
     return redirect("enforcement:disclosure-list")
 
 
-@require_POST
 def disclosure_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     disclosure = scoped(Disclosure.objects.all(), request.user).filter(pk=pk).first()
-    if disclosure is None:
+    if disclosure is None:  # scope first, then the method
         raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     reason = request.POST.get("reason", "").strip()
     if not reason:
         messages.error(

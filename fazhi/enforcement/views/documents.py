@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
 
 from fazhi.audit.services import audit_record
 from fazhi.core.scope import scoped
@@ -23,11 +22,12 @@ def _case_page(case: Case) -> str:
         return "/enforcement/"
 
 
-@require_POST
 def document_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = scoped(Case.objects.all(), request.user).filter(pk=case_pk).first()
-    if case is None:
+    if case is None:  # scope first: another agency's case is 404 whatever the method
         raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         kind = request.POST.get("kind", "")
         document = document_generate(actor=request.user, case=case, kind=kind)
