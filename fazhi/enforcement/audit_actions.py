@@ -16,4 +16,12 @@ ACTIONS = {
     "enforcement.certificate.cancel": _("Enforcement certificate cancelled"),
     "enforcement.certificate.expire": _("Enforcement certificate expired"),
     "enforcement.training.record": _("Officer training recorded"),
+    # -- cases (issue 4 §4)
+    "enforcement.party.create": _("Party of an enforcement case registered"),
+    "enforcement.case.open": _("Enforcement case opened"),
+    "enforcement.case.officer_add": _("Officer added to an enforcement case"),
+    "enforcement.case.transition": _("Enforcement case moved to another step"),
+    "enforcement.case.extend": _("Decision deadline of an enforcement case extended"),
+    "enforcement.legal_review.request": _("Legal review of an enforcement case requested"),
+    "enforcement.legal_review.record": _("Legal review opinion recorded"),
 }

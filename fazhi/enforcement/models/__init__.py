@@ -14,7 +14,9 @@ from fazhi.enforcement.models.cases import (  # noqa: F401
     Case,
     CaseOfficer,
     DeadlineExtension,
+    HearingThreshold,
     LegalReview,
+    MajorDecisionRule,
     Party,
     Step,
 )

@@ -18,6 +18,7 @@ from fazhi.enforcement.rules.enums import (
     ACT_TYPE_LABELS,
     CASE_STATE_LABELS,
     PARTY_KIND_LABELS,
+    PENALTY_TYPE_LABELS,
     PROCEDURE_LABELS,
     REVIEW_RESULT_LABELS,
     TIER_LABELS,
@@ -122,6 +123,29 @@ class Case(models.Model):
     # Major decision (重大执法决定, art. 58 / rulebook §2.3) and why.
     is_major = models.BooleanField(_("major decision"), default=False)
     major_reasons = models.JSONField(_("reasons it is major"), default=list, blank=True)
+    # Prior notice, statement and hearing (arts. 44–45, 63–64).
+    notified_on = models.DateField(_("notified on"), null=True, blank=True)
+    statement_due_on = models.DateField(_("statement period ends on"), null=True, blank=True)
+    statement_waived = models.BooleanField(_("statement expressly waived"), default=False)
+    hearing_offered = models.BooleanField(_("hearing right offered"), default=False)
+    hearing_request_due_on = models.DateField(
+        _("hearing request window closes on"), null=True, blank=True
+    )
+    hearing_requested_on = models.DateField(_("hearing requested on"), null=True, blank=True)
+    hearing_waived = models.BooleanField(_("hearing waived"), default=False)
+    hearing_notice_on = models.DateField(_("hearing notice served on"), null=True, blank=True)
+    hearing_on = models.DateField(_("hearing held on"), null=True, blank=True)
+    # The officer's findings the no-penalty order and the tiers look at (rulebook §10.3).
+    circumstances = models.JSONField(_("circumstances"), default=dict, blank=True)
+    confiscation_value = models.DecimalField(
+        _("value confiscated"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # Decision, service and revocation (arts. 48, 60–61).
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    service_due_on = models.DateField(_("service due on"), null=True, blank=True)
+    service_method = models.CharField(_("way of service"), max_length=16, blank=True)
+    revoked_at = models.DateTimeField(_("decision revoked at"), null=True, blank=True)
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -210,6 +234,9 @@ class Step(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     av_required = models.BooleanField(_("audio-visual record required"), default=False)
     av_recorded = models.BooleanField(_("audio-visual record attached"), default=False)
+    # The article the step rests on (rules/cases.py) and the step's facts (e.g. the penalty).
+    basis = models.CharField(_("basis"), max_length=128, blank=True)
+    data = models.JSONField(_("step facts"), default=dict, blank=True)
 
     scope = Scope(agency="case__agency", division="case__division")
 
@@ -278,3 +305,81 @@ class DeadlineExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:+{self.days}"
+
+
+class HearingThreshold(models.Model):
+    """The "large amount" (较大数额) above which a fine or confiscation carries the right to a
+    hearing (art. 63), keyed by (sector, region, party kind) (rulebook §1.7 [PRAC]).
+
+    Empty sector or region means "any". The most specific row wins: sector and the nearest
+    region up the division tree, then sector only, then region only, then neither; with no row
+    the defaults of `rules.cases.DEFAULT_HEARING_THRESHOLD` apply.
+    """
+
+    sector = models.ForeignKey(
+        Sector, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("sector")
+    )
+    division = models.ForeignKey(
+        Division, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("region")
+    )
+    party_kind = models.CharField(
+        _("party kind"), max_length=16, choices=choices(PARTY_KIND_LABELS)
+    )
+    amount = models.DecimalField(_("large amount from (yuan)"), max_digits=14, decimal_places=2)
+    basis = models.CharField(_("basis"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("hearing threshold")
+        verbose_name_plural = _("hearing thresholds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sector", "division", "party_kind"],
+                name="enf_hearing_threshold_key",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party_kind} ≥ {self.amount}"
+
+
+class MajorDecisionRule(models.Model):
+    """One entry of an agency's catalogue of major enforcement decisions (重大执法决定法制审核
+    目录清单, rulebook §2.3). An agency with no active entry uses the typical catalogue of
+    `rules.cases.DEFAULT_MAJOR_CATALOGUE`; decisions after a hearing are always major (art. 58)."""
+
+    class Kind(models.TextChoices):
+        FINE_AT_LEAST = "fine_at_least", _("Fine at or above an amount")
+        CONFISCATION_AT_LEAST = "confiscation_at_least", _("Confiscation at or above an amount")
+        PENALTY_TYPE = "penalty_type", _("Penalty type")
+        AFTER_HEARING = "after_hearing", _("Decided after a hearing")
+        OUTSIDE_BENCHMARK = "outside_benchmark", _("Outside the discretion benchmark")
+
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.CASCADE,
+        related_name="major_decision_rules",
+        verbose_name=_("agency"),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    party_kind = models.CharField(
+        _("party kind"), max_length=16, choices=choices(PARTY_KIND_LABELS), blank=True
+    )
+    amount = models.DecimalField(
+        _("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    penalty_type = models.CharField(
+        _("penalty type"), max_length=32, choices=choices(PENALTY_TYPE_LABELS), blank=True
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    scope = Scope(agency="agency", division="agency__government__division")
+
+    class Meta:
+        verbose_name = _("major decision catalogue entry")
+        verbose_name_plural = _("major decision catalogue entries")
+        ordering = ["agency_id", "kind", "id"]
+
+    def __str__(self) -> str:
+        return self.description or self.kind
