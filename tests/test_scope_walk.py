@@ -180,8 +180,28 @@ def _target(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
     ]
 
 
+def _baotou_case(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
+    """An enforcement case of Baotou market, made on demand for viewers who must not see it."""
+    from fazhi.enforcement.models import Case
+
+    if "BT" not in FORBIDDEN_GROUPS[viewer]:
+        return []
+    agency = w.org.baotou_market
+    case, _ = Case.objects.get_or_create(
+        number="WALK-BT-1",
+        defaults={"agency": agency, "division": agency.government.division, "act_type": "penalty",
+                  "title": "包头案件 BTMARK-CASE"},
+    )
+    return [(case, {"pk": case.pk})]
+
+
 # Routes with object parameters whose model the walker cannot read off the view.
 DETAIL_OBJECTS: dict[str, Factory] = {
+    # enforcement cases (issue 4 §4): the page and every form that acts on a case
+    **{f"enforcement:{name}": _baotou_case for name in (
+        "case-detail", "case-transition", "case-review-request", "case-review-record",
+        "case-extend",
+    )},
     "orgs:agency-detail": _by_pk(Agency),
     "orgs-api:agency-detail": _by_pk(Agency),
     "assessment:target-detail": _target,

@@ -1,6 +1,8 @@
 """Back-office pages of sub-platform 4 under /enforcement/. One block per part of issue 4."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from fazhi.enforcement.views import cases as case_views
 
 app_name = "enforcement"
 urlpatterns: list = [
@@ -8,6 +10,16 @@ urlpatterns: list = [
     # -- badges: printable badge PDF (§2); the public verify page is under portal:
     # -- authority lists, discretion benchmarks, first-violation lists (§3)
     # -- cases (§4)
+    path("cases/", case_views.case_list, name="case-list"),
+    path("cases/export/", case_views.case_export, name="case-export"),
+    path("cases/new/", case_views.case_create, name="case-create"),
+    path("cases/<int:pk>/", case_views.case_detail, name="case-detail"),
+    path("cases/<int:pk>/transition/", case_views.case_transition, name="case-transition"),
+    path("cases/<int:pk>/review/request/", case_views.legal_review_request,
+         name="case-review-request"),
+    path("cases/<int:pk>/review/record/", case_views.legal_review_record,
+         name="case-review-record"),
+    path("cases/<int:pk>/extend/", case_views.case_extend, name="case-extend"),
     # -- documents (§5)
     # -- disclosure back office (§6)
     # -- supervision alerts (§7)
