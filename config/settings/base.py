@@ -234,6 +234,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fazhi.laws.tasks.version_statuses_refresh",
         "schedule": 3600.0,
     },
+    # Supervision: hourly sweep (the first of a day re-checks every deadline), ledger pushes.
+    "enforcement-alerts-sweep": {
+        "task": "fazhi.enforcement.tasks.alerts_sweep_task",
+        "schedule": 3600.0,
+    },
+    "enforcement-alerts-audit": {  # every rule over every case, weekly
+        "task": "fazhi.enforcement.tasks.alerts_sweep_task",
+        "schedule": 7 * 86400.0,
+        "kwargs": {"mode": "all"},
+    },
+    "enforcement-alerts-ledger": {
+        "task": "fazhi.enforcement.tasks.alerts_ledger_push_task",
+        "schedule": 600.0,
+    },
 }
 
 # --- API --------------------------------------------------------------------------------------

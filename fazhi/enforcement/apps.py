@@ -11,3 +11,20 @@ class EnforcementConfig(AppConfig):
         from fazhi.enforcement.audit_actions import ACTIONS
 
         register_all(ACTIONS)
+        self._embedded_schedule()
+
+    @staticmethod
+    def _embedded_schedule() -> None:
+        """Without a broker, run the supervision schedule in the runserver process (the child
+        the autoreloader starts), never in tests, management commands or workers."""
+        import os
+
+        from django.conf import settings
+
+        if settings.CELERY_BROKER_URL or os.environ.get("RUN_MAIN") != "true":
+            return
+        if not getattr(settings, "ENFORCEMENT_EMBEDDED_SCHEDULE", True):
+            return
+        from fazhi.enforcement.tasks import embedded_schedule_start
+
+        embedded_schedule_start()

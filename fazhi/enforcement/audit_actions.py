@@ -16,6 +16,12 @@ ACTIONS = {
     "enforcement.certificate.cancel": _("Enforcement certificate cancelled"),
     "enforcement.certificate.expire": _("Enforcement certificate expired"),
     "enforcement.training.record": _("Officer training recorded"),
+    # -- supervision alerts (§7)
+    "enforcement.alert.open": _("Supervision alert opened"),
+    "enforcement.alert.rectify": _("Supervision alert rectification recorded"),
+    "enforcement.alert.closed": _("Supervision alert closed"),
+    "enforcement.alert.unfounded": _("Supervision alert found unfounded"),
+    "enforcement.alert.sweep": _("Supervision sweep opened or closed alerts"),
     # -- cases (issue 4 §4)
     "enforcement.party.create": _("Party of an enforcement case registered"),
     "enforcement.case.open": _("Enforcement case opened"),

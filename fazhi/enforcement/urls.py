@@ -3,6 +3,7 @@
 from django.urls import path
 
 from fazhi.enforcement.views import cases as case_views
+from fazhi.enforcement.views import supervision
 
 app_name = "enforcement"
 urlpatterns: list = [
@@ -23,4 +24,7 @@ urlpatterns: list = [
     # -- documents (§5)
     # -- disclosure back office (§6)
     # -- supervision alerts (§7)
+    path("alerts/", supervision.alert_list, name="alert-list"),
+    path("alerts/sweep/", supervision.alert_sweep_now, name="alert-sweep"),
+    path("alerts/<int:pk>/", supervision.alert_detail, name="alert-detail"),
 ]

@@ -12,6 +12,8 @@ from fazhi.accounts.models import ROLE_LABELS
 
 
 def workbench_for(user: Any) -> dict[str, Any]:
+    from fazhi.enforcement.selectors.supervision import workbench_alerts
+
     assignments = user.role_assignments_cached
     return {
         "roles": [
@@ -20,5 +22,5 @@ def workbench_for(user: Any) -> dict[str, Any]:
             for a in assignments
         ],
         "tasks": [],
-        "alerts": [],
+        "alerts": workbench_alerts(user),
     }

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from fazhi.enforcement.api import cases as case_api
+from fazhi.enforcement.api import supervision
 
 app_name = "enforcement-api"
 urlpatterns: list = [
@@ -32,4 +33,12 @@ urlpatterns: list = [
     # -- documents (§5)
     # -- disclosure (§6)
     # -- supervision (§7)
+    path("alerts/", supervision.AlertListApi.as_view(), name="alert-list"),
+    path("alerts/stats/", supervision.AlertStatsApi.as_view(), name="alert-stats"),
+    path("alerts/<int:pk>/", supervision.AlertDetailApi.as_view(), name="alert-detail"),
+    path("alerts/<int:pk>/rectify/", supervision.AlertRectifyApi.as_view(),
+         name="alert-rectify"),
+    path("alerts/<int:pk>/close/", supervision.AlertCloseApi.as_view(), name="alert-close"),
+    path("alerts/<int:pk>/unfounded/", supervision.AlertUnfoundedApi.as_view(),
+         name="alert-unfounded"),
 ]

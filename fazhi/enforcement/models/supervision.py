@@ -70,6 +70,10 @@ class Alert(models.Model):
         related_name="+",
         verbose_name=_("closed by"),
     )
+    # Why it was closed or found unfounded (the sweep writes its own note when a condition clears).
+    resolution = models.TextField(_("resolution"), blank=True)
+    # When its deduction was pushed to the assessment ledger (None: not yet, or no points).
+    scored_at = models.DateTimeField(_("deduction recorded at"), null=True, blank=True)
 
     scope = Scope(agency="agency", division="division")
 
@@ -87,10 +91,17 @@ class Alert(models.Model):
         indexes = [
             models.Index(fields=["division", "state", "-opened_at"], name="enf_alert_div_state"),
             models.Index(fields=["agency", "state", "-opened_at"], name="enf_alert_agency_state"),
+            models.Index(fields=["rule", "state"], name="enf_alert_rule_state"),
+            models.Index(fields=["state", "-opened_at"], name="enf_alert_state_opened"),
         ]
 
     def __str__(self) -> str:
         return f"{self.rule} {self.subject_key}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("enforcement:alert-detail", args=[self.pk])
 
 
 class Rectification(models.Model):
@@ -117,3 +128,24 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert_id}:{self.recorded_at}"
+
+
+class SweepState(models.Model):
+    """Where the periodic sweep left off: the date and time of the last full and last run.
+
+    A full sweep evaluates every rule over every case; it runs on the first sweep of each day
+    (deadlines move by date) and whenever asked. Later sweeps that day only re-check what can
+    have changed without a case transition: certificates changed since the last run.
+    """
+
+    key = models.CharField(_("key"), max_length=16, unique=True, default="default")
+    full_on = models.DateField(_("last full sweep on"), null=True, blank=True)
+    ran_at = models.DateTimeField(_("last run at"), null=True, blank=True)
+    config = models.JSONField(_("configuration"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("supervision sweep state")
+        verbose_name_plural = _("supervision sweep states")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.full_on}"

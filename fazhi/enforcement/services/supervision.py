@@ -1,11 +1,755 @@
-"""Supervision alerts: open, keep, rectify and close them (issue 4 §7)."""
+"""Supervision alerts: open, keep, rectify and close them (issue 4 §7).
+
+Two ways in, one rule set (`rules/supervision.py`):
+- `alerts_evaluate_case` after every case transition: the pure rules over `case_facts(case)`;
+- `alerts_sweep` periodically: the same rules as set-based queries (one query per rule, bulk
+  insert of new alerts, one UPDATE per batch of cleared ones), so it scales to a year of region
+  data. The first sweep of a day runs the date-driven rules over all cases; later sweeps that day
+  re-check only the cases of officers whose certificates changed; "all" runs every rule.
+
+There is at most one live alert per (subject, rule) (partial unique constraint). An alert closed
+by a person or found unfounded is not reopened by the sweep for the same (subject, rule).
+Every alert whose rule carries points pushes one deduction to the assessment ledger
+(`score_record`, source = the alert, link back to the case); an unfounded alert's deduction is
+reversed (`score_reverse`). Clearing a condition closes the alert but keeps the deduction: the
+breach happened.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
-def alerts_evaluate_case(case: Any, *, actor: Any = None) -> None:
+from fazhi.audit.services import audit_record
+from fazhi.enforcement.models import (
+    BenchmarkTier,
+    Case,
+    CaseOfficer,
+    Certificate,
+    Disclosure,
+    LegalReview,
+    Step,
+)
+from fazhi.enforcement.models.supervision import Alert, Rectification, SweepState
+from fazhi.enforcement.rules.certificates import CertificateState
+from fazhi.enforcement.rules.enums import (
+    LIVE_ALERT_STATES,
+    OPEN_CASE_STATES,
+    ActType,
+    AlertState,
+    CaseState,
+    ReviewResult,
+    TierLevel,
+)
+from fazhi.enforcement.rules.supervision import (
+    RULES,
+    RULES_BY_CODE,
+    Finding,
+    SupervisionConfig,
+    evaluate,
+    inspection_window_start,
+)
+from fazhi.enforcement.selectors import supervision as sel
+
+LIVE = [s.value for s in LIVE_ALERT_STATES]
+LEDGER_RULE_PREFIX = "enforcement.alert."
+SWEEP_NOTE = "巡查复核：预警条件已消除，自动关闭。"
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    opened: int
+    kept: int
+    closed: int
+    mode: str = "all"
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _case_url(case_id: int | None) -> str:
+    if case_id is None:
+        return ""
+    try:
+        return reverse("enforcement:case-detail", args=[case_id])
+    except NoReverseMatch:  # the cases pages are not merged yet
+        return ""
+
+
+def _is_supervisor(user: Any) -> bool:
+    return bool(user and getattr(user, "is_authenticated", False)
+                and "supervisor" in set(user.roles()))
+
+
+def _in_scope(user: Any, alert: Alert) -> bool:
+    from fazhi.core.scope import scoped
+
+    return scoped(Alert.objects.filter(pk=alert.pk), user).exists()
+
+
+def _push_ledger(alert: Alert, *, actor: Any = None) -> None:
+    """One deduction on the rule's indicator for the alert's agency (its government counts it
+    too), with the alert as source and a link back to the case (else the alert)."""
+    rule = RULES_BY_CODE.get(alert.rule)
+    if rule is None or not rule.points:
+        return
+    from fazhi.assessment.services import score_record
+
+    label = f"{alert.facts.get('number') or alert.subject_key} {rule.title}"
+    score_record(
+        target=alert.agency,
+        indicator=rule.indicator,
+        points=-rule.points,
+        source=alert,
+        rule=LEDGER_RULE_PREFIX + alert.rule,
+        occurred_at=alert.opened_at,
+        source_label=label,
+        source_url=_case_url(alert.case_id) or alert.get_absolute_url(),
+        actor=actor,
+    )
+    Alert.objects.filter(pk=alert.pk).update(scored_at=timezone.now())
+
+
+def alerts_ledger_push(*, limit: int | None = None) -> int:
+    """Push the deductions of alerts not yet scored (the sweep defers them here so opening a
+    day's alerts stays one bulk insert). Idempotent: score_record is, and scored_at is set."""
+    scored_rules = [r.code for r in RULES if r.points]
+    qs = (
+        Alert.objects.filter(scored_at__isnull=True, rule__in=scored_rules)
+        .exclude(state=AlertState.UNFOUNDED.value)
+        .select_related("agency")
+        .order_by("id")
+    )
+    if limit:
+        qs = qs[:limit]
+    n = 0
+    for alert in qs.iterator(chunk_size=500):
+        with transaction.atomic():
+            _push_ledger(alert)
+        n += 1
+    return n
+
+
+# --- after a transition ---------------------------------------------------------------------
+
+
+def _new_alert(finding: Finding, case: Case, now: dt.datetime) -> Alert:
+    rule = RULES_BY_CODE[finding.rule]
+    return Alert(
+        rule=finding.rule,
+        subject_key=finding.subject_key,
+        agency_id=case.agency_id,
+        division_id=case.division_id,
+        sector_id=case.sector_id,
+        case_id=case.pk,
+        severity=rule.severity,
+        message=finding.message[:300],
+        basis=rule.basis,
+        indicator_code=rule.indicator,
+        facts={"number": case.number, **finding.detail},
+        opened_at=now,
+    )
+
+
+def _suppressed(pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """(rule, subject) pairs a person closed or found unfounded: not reopened automatically."""
+    pairs = list(pairs)
+    if not pairs:
+        return set()
+    subjects = {s for _, s in pairs}
+    q = Q(state=AlertState.UNFOUNDED.value) | Q(
+        state=AlertState.CLOSED.value, closed_by__isnull=False
+    )
+    return set(
+        Alert.objects.filter(q, subject_key__in=subjects).values_list("rule", "subject_key")
+    )
+
+
+def alerts_evaluate_case(case: Case, *, actor: Any = None, now: dt.datetime | None = None,
+                         today: date | None = None) -> list[Alert]:
     """Run the supervision rules over one case after a transition (called by the case services
-    inside their transaction). Placeholder until the supervision rules land."""
-    return
+    inside their transaction). Opens alerts for new findings (pushing their deductions), closes
+    this case's live alerts whose condition has cleared. Returns the alerts opened."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    cfg = sel.supervision_config()
+    facts = sel.case_facts(case, today=today, cfg=cfg)
+    findings = {(f.rule, f.subject_key): f for f in evaluate(facts, today, cfg)}
+    subjects = {f"case:{case.pk}"} | ({f"party:{case.party_id}"} if case.party_id else set())
+    live = {
+        (a.rule, a.subject_key): a
+        for a in Alert.objects.filter(subject_key__in=subjects, state__in=LIVE)
+    }
+    suppressed = _suppressed(findings)
+    opened = []
+    for key, finding in findings.items():
+        if key in live or key in suppressed:
+            continue
+        alert = _new_alert(finding, case, now)
+        alert.save(force_insert=True)
+        audit_record(actor=actor, action="enforcement.alert.open", target=alert,
+                     detail={"rule": alert.rule, "subject": alert.subject_key})
+        _push_ledger(alert, actor=actor)
+        opened.append(alert)
+    for key, alert in live.items():
+        rule = RULES_BY_CODE.get(alert.rule)
+        if rule is None or key in findings:
+            continue
+        # party-subject rules are cleared here only when this case is an inspection of that party
+        if rule.subject == "party" and case.act_type != ActType.INSPECTION:
+            continue
+        _close(alert, actor=None, note=SWEEP_NOTE, now=now)
+    return opened
+
+
+def _close(alert: Alert, *, actor: Any, note: str, now: dt.datetime,
+           state: str = AlertState.CLOSED.value) -> Alert:
+    alert.state = state
+    alert.closed_at = now
+    alert.closed_by = actor if getattr(actor, "is_authenticated", False) else None
+    alert.resolution = note
+    alert.save(update_fields=["state", "closed_at", "closed_by", "resolution"])
+    audit_record(actor=actor, action=f"enforcement.alert.{state}", target=alert,
+                 detail={"rule": alert.rule, "subject": alert.subject_key})
+    return alert
+
+
+# --- the periodic sweep: one query per rule -------------------------------------------------
+
+# Each sweep query yields rows (subject_key-id, case_id, agency_id, division_id, sector_id,
+# number, extra) for every subject the rule flags today.
+_ROW = ("id", "agency_id", "division_id", "sector_id", "number")
+
+
+@dataclass
+class _Ctx:
+    today: date
+    cfg: SupervisionConfig
+    cases: QuerySet[Case]  # the candidate cases (all, or those an incremental sweep re-checks)
+
+
+def _open_cases(ctx: _Ctx) -> QuerySet[Case]:
+    return ctx.cases.filter(state__in=[s.value for s in OPEN_CASE_STATES])
+
+
+_INVESTIGATION_ON = [s.value for s in OPEN_CASE_STATES if s != CaseState.CLUE]
+_FILED_NOT_DECIDED = [
+    s.value for s in (
+        CaseState.FILED, CaseState.INVESTIGATING, CaseState.INVESTIGATED, CaseState.LEGAL_REVIEW,
+        CaseState.NOTIFIED, CaseState.STATEMENT, CaseState.HEARING, CaseState.DISCUSSION,
+    )
+]
+
+
+def _sweep_uncertified(ctx: _Ctx) -> QuerySet[Any]:
+    valid = Certificate.objects.filter(
+        officer_id=OuterRef("officer_id"),
+        state=CertificateState.ACTIVE.value,
+        issued_on__lte=ctx.today,
+        expires_on__gte=ctx.today,
+    )
+    bad = CaseOfficer.objects.filter(case_id=OuterRef("pk")).filter(
+        Q(officer__is_auxiliary=True) | ~Exists(valid)
+    )
+    return _open_cases(ctx).filter(Exists(bad))
+
+
+def _sweep_single_officer(ctx: _Ctx) -> QuerySet[Any]:
+    acting = (
+        CaseOfficer.objects.filter(case_id=OuterRef("pk"), officer__is_auxiliary=False)
+        .order_by().values("case_id").annotate(n=Count("id")).values("n")
+    )
+    return ctx.cases.filter(state__in=_INVESTIGATION_ON).annotate(
+        acting=Coalesce(Subquery(acting, output_field=IntegerField()), Value(0))
+    ).filter(acting__lt=2)
+
+
+def _sweep_outside_authority(ctx: _Ctx) -> QuerySet[Any]:
+    return ctx.cases.filter(state__in=_INVESTIGATION_ON).filter(
+        Q(authority_item__isnull=True) | ~Q(authority_item__agency_id=F("agency_id"))
+    )
+
+
+def _sweep_deadline_near(ctx: _Ctx) -> QuerySet[Any]:
+    return ctx.cases.filter(
+        state__in=_FILED_NOT_DECIDED,
+        decision_due_on__gte=ctx.today,
+        decision_due_on__lte=ctx.today + dt.timedelta(days=ctx.cfg.deadline_near_days),
+    )
+
+
+def _sweep_decision_overdue(ctx: _Ctx) -> QuerySet[Any]:
+    return ctx.cases.filter(state__in=_FILED_NOT_DECIDED, decision_due_on__lt=ctx.today)
+
+
+def _sweep_service_overdue(ctx: _Ctx) -> QuerySet[Any]:
+    last = sel.latest_start_overdue(ctx.today, sel.SERVICE_DEADLINE_WD)
+    return ctx.cases.filter(
+        state=CaseState.DECIDED.value, served_on__isnull=True, decided_on__lte=last
+    )
+
+
+def _sweep_major_without_review(ctx: _Ctx) -> QuerySet[Any]:
+    agree = LegalReview.objects.filter(
+        case_id=OuterRef("pk"),
+        result=ReviewResult.AGREE.value,
+        reviewed_at__date__lte=OuterRef("decided_on"),
+    )
+    return ctx.cases.filter(is_major=True, decided_on__isnull=False).exclude(
+        state__in=sel.DEAD_STATES
+    ).filter(~Exists(agree))
+
+
+def _sweep_outside_benchmark(ctx: _Ctx) -> QuerySet[Any]:
+    tiers = BenchmarkTier.objects.filter(
+        benchmark__item_id=OuterRef("authority_item_id"),
+        level=OuterRef("tier"),
+        benchmark__valid_from__lte=OuterRef("decided_on"),
+    ).filter(
+        Q(benchmark__valid_to__isnull=True) | Q(benchmark__valid_to__gte=OuterRef("decided_on"))
+    ).order_by("-benchmark__valid_from", "position")
+    base = ctx.cases.filter(decided_on__isnull=False, outside_benchmark_reason="").exclude(
+        state__in=sel.DEAD_STATES
+    )
+    ranged = (
+        base.filter(fine_amount__isnull=False, authority_item__isnull=False)
+        .exclude(tier="")
+        .exclude(tier=TierLevel.MITIGATED.value)
+        .annotate(
+            t_min=Subquery(tiers.values("fine_min")[:1]),
+            t_max=Subquery(tiers.values("fine_max")[:1]),
+        )
+        .filter(Q(fine_amount__lt=F("t_min")) | Q(fine_amount__gt=F("t_max")))
+    )
+    return base.filter(Q(tier=TierLevel.MITIGATED.value) | Q(pk__in=ranged.values("pk")))
+
+
+def _sweep_not_disclosed(ctx: _Ctx) -> QuerySet[Any]:
+    per_sector, default = sel.disclosure_deadlines()
+    pen_types = [ActType.PENALTY.value, ActType.LICENSING.value]
+
+    def cond(pair: tuple[int, int]) -> Q:
+        pen, other = pair
+        return Q(act_type__in=pen_types, decided_on__lte=sel.latest_start_overdue(ctx.today, pen)
+                 ) | Q(act_type=ActType.COERCION.value,
+                       decided_on__lte=sel.latest_start_overdue(ctx.today, other))
+
+    q = Q(cond(default)) & ~Q(sector_id__in=list(per_sector))
+    if per_sector:
+        q |= Q(sector__isnull=True) & cond(default)
+    for sector_id, pair in per_sector.items():
+        q |= Q(sector_id=sector_id) & cond(pair)
+    return ctx.cases.filter(
+        decided_on__isnull=False, act_type__in=list(sel.DISCLOSED_ACT_TYPES)
+    ).exclude(state__in=sel.DEAD_STATES).filter(q).filter(
+        ~Exists(Disclosure.objects.filter(case_id=OuterRef("pk")))
+    )
+
+
+def _sweep_av_missing(ctx: _Ctx) -> QuerySet[Any]:
+    return ctx.cases.filter(
+        Exists(Step.objects.filter(case_id=OuterRef("pk"), av_required=True, av_recorded=False))
+    )
+
+
+def _sweep_step_overdue(ctx: _Ctx) -> QuerySet[Any]:
+    late = Step.objects.filter(done_on__isnull=True, due_on__lt=ctx.today).values("case_id")
+    return _open_cases(ctx).filter(pk__in=late)
+
+
+def _sweep_double_penalty(ctx: _Ctx) -> QuerySet[Any]:
+    earlier = Case.objects.filter(
+        act_type=ActType.PENALTY.value,
+        party_id=OuterRef("party_id"),
+        authority_item__violation_key=OuterRef("authority_item__violation_key"),
+        act_started_on=OuterRef("act_started_on"),
+        decided_on__isnull=False,
+        fine_amount__gt=0,
+        id__lt=OuterRef("pk"),
+    ).exclude(state__in=sel.DEAD_STATES).annotate(
+        act_end=Coalesce("act_ended_on", "act_started_on")
+    ).filter(act_end=Coalesce(OuterRef("act_ended_on"), OuterRef("act_started_on")))
+    return ctx.cases.filter(
+        act_type=ActType.PENALTY.value,
+        decided_on__isnull=False,
+        fine_amount__gt=0,
+        party__isnull=False,
+        act_started_on__isnull=False,
+        authority_item__isnull=False,
+    ).exclude(authority_item__violation_key="").exclude(state__in=sel.DEAD_STATES).filter(
+        Exists(earlier)
+    )
+
+
+def _sweep_repeated_inspection(ctx: _Ctx) -> list[tuple[Any, ...]]:
+    """Rows (party_id, latest case id, n) for parties inspected too often in the window."""
+    start = inspection_window_start(ctx.today, ctx.cfg)
+    return list(
+        Case.objects.filter(
+            act_type=ActType.INSPECTION.value,
+            party__isnull=False,
+            discovered_on__gte=start,
+            discovered_on__lte=ctx.today,
+        )
+        .exclude(state__in=sel.DEAD_STATES)
+        .order_by()
+        .values("party_id")
+        .annotate(n=Count("id"), last=Max("id"))
+        .filter(n__gt=ctx.cfg.inspection_max)
+        .values_list("party_id", "last", "n")
+    )
+
+
+_CASE_SWEEPS: dict[str, Callable[[_Ctx], QuerySet[Any]]] = {
+    "uncertified_officer": _sweep_uncertified,
+    "single_officer": _sweep_single_officer,
+    "outside_authority": _sweep_outside_authority,
+    "decision_deadline_near": _sweep_deadline_near,
+    "decision_overdue": _sweep_decision_overdue,
+    "service_overdue": _sweep_service_overdue,
+    "major_without_review": _sweep_major_without_review,
+    "outside_benchmark": _sweep_outside_benchmark,
+    "not_disclosed": _sweep_not_disclosed,
+    "av_missing": _sweep_av_missing,
+    "step_overdue": _sweep_step_overdue,
+    "double_penalty": _sweep_double_penalty,
+}
+
+
+def flagged_ids(rule: str, *, today: date, cfg: SupervisionConfig | None = None,
+                cases: QuerySet[Case] | None = None) -> set[str]:
+    """The subject keys a rule flags today (the sweep's view; tests compare it with the pure
+    rules case by case)."""
+    ctx = _Ctx(today, cfg or sel.supervision_config(), cases if cases is not None
+               else Case.objects.all())
+    if rule == "repeated_inspection":
+        return {f"party:{p}" for p, _last, _n in _sweep_repeated_inspection(ctx)}
+    return {f"case:{i}" for i in _CASE_SWEEPS[rule](ctx).order_by().values_list("id", flat=True)}
+
+
+def _messages_for_new(rule: str, case_ids: list[int], today: date,
+                      cfg: SupervisionConfig) -> dict[int, Finding]:
+    """Findings (messages) for the newly flagged cases of one rule: the pure rule over their
+    facts, so a sweep alert reads exactly like a transition alert. Few per sweep after the first;
+    on a first sweep this is one `case_facts` per new alert."""
+    out = {}
+    for case in Case.objects.filter(pk__in=case_ids).select_related("authority_item"):
+        facts = sel.case_facts(case, today=today, cfg=cfg)
+        finding = RULES_BY_CODE[rule].check(facts, cfg, today)
+        if finding is not None:
+            out[case.pk] = finding
+    return out
+
+
+def _finding(rule: str, case_id: int, number: str, **detail: Any) -> Finding:
+    r = RULES_BY_CODE[rule]
+    return Finding(rule, f"case:{case_id}", r.template.format(number=number, **detail), detail)
+
+
+def _fast_deadline(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> dict[int, Finding]:
+    out = {}
+    for case_id, _a, _d, _s, number, due in rows:
+        days = (ctx.today - due).days if rule == "decision_overdue" else (due - ctx.today).days
+        out[case_id] = _finding(rule, case_id, number, due=due.isoformat(), days=days)
+    return out
+
+
+def _fast_service(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> dict[int, Finding]:
+    return {
+        case_id: _finding(rule, case_id, number, due=sel.working_days_after(
+            decided, sel.SERVICE_DEADLINE_WD).isoformat())
+        for case_id, _a, _d, _s, number, decided in rows
+    }
+
+
+def _fast_disclosure(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> dict[int, Finding]:
+    per_sector, default = sel.disclosure_deadlines()
+    out = {}
+    for case_id, _a, _d, sector_id, number, decided, act_type in rows:
+        pen, other = per_sector.get(sector_id, default)
+        wd = pen if act_type in (ActType.PENALTY, ActType.LICENSING) else other
+        due = sel.working_days_after(decided, wd)
+        out[case_id] = _finding(rule, case_id, number, due=due.isoformat())
+    return out
+
+
+def _fast_steps(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> dict[int, Finding]:
+    ids = [r[0] for r in rows]
+    late: dict[int, set[str]] = {}
+    for i in range(0, len(ids), BATCH):
+        for case_id, code in Step.objects.filter(
+            case_id__in=ids[i:i + BATCH], done_on__isnull=True, due_on__lt=ctx.today
+        ).values_list("case_id", "code"):
+            late.setdefault(case_id, set()).add(code)
+    return {
+        case_id: _finding(rule, case_id, number, steps="、".join(sorted(late[case_id])))
+        for case_id, _a, _d, _s, number in rows if case_id in late
+    }
+
+
+# Rules whose message is built from the sweep's own rows (plus at most one batch query), and
+# the extra columns they need; the others evaluate the pure rule over `case_facts` per new alert.
+_FAST: dict[str, tuple[tuple[str, ...], Callable[..., dict[int, Finding]]]] = {
+    "decision_overdue": (("decision_due_on",), _fast_deadline),
+    "decision_deadline_near": (("decision_due_on",), _fast_deadline),
+    "service_overdue": (("decided_on",), _fast_service),
+    "not_disclosed": (("decided_on", "act_type"), _fast_disclosure),
+    "step_overdue": ((), _fast_steps),
+}
+
+
+_INSERT_FIELDS = (
+    "rule", "subject_key", "agency_id", "division_id", "sector_id", "case_id", "state",
+    "severity", "message", "basis", "indicator_code", "facts", "opened_at", "resolution",
+)
+
+
+def _insert_alerts(alerts: list[Alert]) -> None:
+    """Insert new alerts with one prepared statement run over all rows (executemany): the
+    sweep's write is set-based like its reads. Equivalent to bulk_create without returning ids
+    (nothing needs them: the ledger task finds unscored alerts by query)."""
+    if not alerts:
+        return
+    table = connection.ops.quote_name(Alert._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(f) for f in _INSERT_FIELDS)
+    json_ph = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    marks = ", ".join(json_ph if f == "facts" else "%s" for f in _INSERT_FIELDS)
+    sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608 - names from _meta
+    opened = connection.ops.adapt_datetimefield_value(alerts[0].opened_at)
+    rows = [
+        (a.rule, a.subject_key, a.agency_id, a.division_id, a.sector_id, a.case_id,
+         AlertState.OPEN.value, a.severity, a.message, a.basis, a.indicator_code,
+         json.dumps(a.facts, ensure_ascii=False, cls=DjangoJSONEncoder), opened, "")
+        for a in alerts
+    ]
+    with connection.cursor() as cur:
+        for i in range(0, len(rows), BATCH * 5):
+            cur.executemany(sql, rows[i:i + BATCH * 5])
+
+
+# Rules whose outcome changes with the date alone: the daily sweep runs them over all cases.
+TIME_RULES = (
+    "decision_deadline_near", "decision_overdue", "service_overdue", "not_disclosed",
+    "step_overdue", "repeated_inspection",
+)
+
+
+def _certificate_cases(state: SweepState, today: date) -> list[int]:
+    """Cases of officers whose certificates changed since the last run, or became valid or
+    invalid by date since the last daily sweep (rulebook §8: validity ends after expires_on)."""
+    last_day = state.full_on or today
+    q = Q(updated_at__gt=state.ran_at) | Q(expires_on__gte=last_day, expires_on__lt=today) | Q(
+        issued_on__gt=last_day, issued_on__lte=today
+    )
+    officers = set(Certificate.objects.filter(q).values_list("officer_id", flat=True))
+    if not officers:
+        return []
+    return list(
+        CaseOfficer.objects.filter(officer_id__in=officers)
+        .order_by().values_list("case_id", flat=True).distinct()
+    )
+
+
+def alerts_sweep(*, today: date | None = None, now: dt.datetime | None = None,
+                 mode: str | None = None, ledger: bool = True) -> SweepResult:
+    """Open, keep or close alerts; idempotent (a second run with no change opens and closes 0).
+
+    Modes (`mode=None` picks by the sweep state):
+    - "all": every rule over every case: the first sweep ever, after a configuration change,
+      or on demand (the weekly audit task);
+    - "daily": the first sweep of a day: the rules that change with the date alone
+      (`TIME_RULES`) over all cases, and the certificate rule over the cases of officers whose
+      certificates changed or passed a validity date since the last run;
+    - "incremental": later sweeps that day: only certificate changes since the last run.
+    Every other change to a case goes through `case_transition`, which evaluates that case.
+    `ledger=False` leaves the deductions of new alerts to `alerts_ledger_push` (Celery task).
+    """
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    cfg = sel.supervision_config()
+    state, _ = SweepState.objects.get_or_create(key="default")
+    cfg_dump = {k: getattr(cfg, k) for k in cfg.__dataclass_fields__}
+    if mode is None:
+        if state.ran_at is None or state.config != cfg_dump:
+            mode = "all"
+        else:
+            mode = "daily" if state.full_on != today else "incremental"
+    plan: list[tuple[str, QuerySet[Case], list[int] | None]] = []
+    if mode == "all":
+        plan = [(r.code, Case.objects.all(), None) for r in RULES]
+    else:
+        if mode == "daily":
+            plan = [(code, Case.objects.all(), None) for code in TIME_RULES]
+        if state.ran_at is not None:
+            ids = _certificate_cases(state, today)
+            if ids:
+                plan.append(("uncertified_officer", Case.objects.filter(pk__in=ids), ids))
+
+    opened = kept = closed = 0
+    new_alerts: list[Alert] = []
+    close_ids: list[int] = []
+    rules_run = [code for code, _c, _i in plan]
+    q_supp = Q(state=AlertState.UNFOUNDED.value) | Q(
+        state=AlertState.CLOSED.value, closed_by__isnull=False
+    )
+    suppressed_all = set(
+        Alert.objects.filter(q_supp, rule__in=rules_run).values_list("rule", "subject_key")
+    ) if rules_run else set()
+    for code, cases, only_ids in plan:
+        ctx = _Ctx(today, cfg, cases)
+        rule = RULES_BY_CODE[code]
+        flagged: dict[str, tuple[Any, ...]] = {}
+        if code == "repeated_inspection":
+            rows = _sweep_repeated_inspection(ctx)
+            latest = {last: (p, n) for p, last, n in rows}
+            case_rows = Case.objects.filter(pk__in=list(latest)).values_list(*_ROW)
+            for row in case_rows:
+                p, n = latest[row[0]]
+                flagged[f"party:{p}"] = (*row, n)
+        else:
+            qs = _CASE_SWEEPS[code](ctx).order_by()
+            cols = (*_ROW, *_FAST[code][0]) if code in _FAST else _ROW
+            for row in qs.values_list(*cols).iterator(chunk_size=5000):
+                flagged[f"case:{row[0]}"] = row
+        live_q = Alert.objects.filter(rule=code, state__in=LIVE)
+        if only_ids is not None:
+            live_q = live_q.filter(case_id__in=only_ids)
+        live = dict(live_q.values_list("subject_key", "id"))
+        new_keys = [k for k in flagged if k not in live]
+        kept += len(flagged) - len(new_keys)
+        close_ids += [i for k, i in live.items() if k not in flagged]
+        new_keys = [k for k in new_keys if (code, k) not in suppressed_all]
+        if not new_keys:
+            continue
+        if code in _FAST:
+            findings = _FAST[code][1](code, [flagged[k] for k in new_keys], ctx)
+        elif code == "repeated_inspection":
+            findings = {}
+            for k in new_keys:
+                row = flagged[k]
+                detail = {"count": row[5], "days": cfg.inspection_window_days}
+                findings[row[0]] = Finding(code, k, rule.template.format(**detail), detail)
+        else:
+            findings = _messages_for_new(code, [flagged[k][0] for k in new_keys], today, cfg)
+        for k in new_keys:
+            row = flagged[k]
+            finding = findings.get(row[0])
+            if finding is None:  # the pure rule disagrees: trust it, open nothing
+                continue
+            new_alerts.append(Alert(
+                rule=code, subject_key=k, agency_id=row[1], division_id=row[2],
+                sector_id=row[3], case_id=row[0], severity=rule.severity,
+                message=finding.message[:300], basis=rule.basis, indicator_code=rule.indicator,
+                facts={"number": row[4], **finding.detail}, opened_at=now,
+            ))
+    with transaction.atomic():
+        _insert_alerts(new_alerts)
+        for i in range(0, len(close_ids), BATCH):
+            Alert.objects.filter(pk__in=close_ids[i:i + BATCH], state__in=LIVE).update(
+                state=AlertState.CLOSED.value, closed_at=now, resolution=SWEEP_NOTE
+            )
+        opened, closed = len(new_alerts), len(close_ids)
+        state.full_on = today if mode in ("all", "daily") else state.full_on
+        state.ran_at = now
+        state.config = cfg_dump
+        state.save()
+        if opened or closed:
+            audit_record(actor=None, action="enforcement.alert.sweep",
+                         detail={"opened": opened, "kept": kept, "closed": closed,
+                                 "mode": mode, "today": today.isoformat()})
+    if ledger and opened:
+        alerts_ledger_push()
+    return SweepResult(opened=opened, kept=kept, closed=closed, mode=mode)
+
+
+# --- people acting on alerts ----------------------------------------------------------------
+
+
+def _require_live(alert: Alert) -> None:
+    if alert.state not in LIVE:
+        raise ValidationError("该预警已关闭，不能再处理。")
+
+
+def alert_rectify(*, actor: Any, alert: Alert, note: str, evidence: Any = None) -> Rectification:
+    """Record a rectification (note and optional evidence, SHA-256 hashed while stored); the
+    alert moves to "being rectified". The agency's staff and supervisors in scope may do it."""
+    if not _in_scope(actor, alert):
+        raise PermissionDenied("无权处理该预警。")
+    if not (note or "").strip():
+        raise ValidationError("请填写整改情况说明。")
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        _require_live(alert)
+        rect = Rectification(alert=alert, note=note.strip(), recorded_by=actor)
+        if evidence is not None:
+            digest = hashlib.sha256()
+            for chunk in evidence.chunks():
+                digest.update(chunk)
+            rect.evidence_sha256 = digest.hexdigest()
+            rect.evidence = evidence
+        rect.save()
+        if alert.state == AlertState.OPEN.value:
+            alert.state = AlertState.RECTIFYING.value
+            alert.save(update_fields=["state"])
+        audit_record(actor=actor, action="enforcement.alert.rectify", target=alert,
+                     detail={"rectification": rect.pk, "sha256": rect.evidence_sha256})
+    return rect
+
+
+def alert_close(*, actor: Any, alert: Alert, note: str = "") -> Alert:
+    """A supervisor closes the alert (rectified). Its deduction stays."""
+    if not _is_supervisor(actor) or not _in_scope(actor, alert):
+        raise PermissionDenied("只有监督人员可以关闭预警。")
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        _require_live(alert)
+        return _close(alert, actor=actor, note=(note or "").strip() or "整改完成，予以关闭。",
+                      now=timezone.now())
+
+
+def alert_mark_unfounded(*, actor: Any, alert: Alert, reason: str) -> Alert:
+    """A supervisor finds the alert unfounded: it closes as such and its deduction is reversed
+    in the ledger (a new negating entry; the original is never edited)."""
+    if not _is_supervisor(actor) or not _in_scope(actor, alert):
+        raise PermissionDenied("只有监督人员可以认定预警不成立。")
+    if not (reason or "").strip():
+        raise ValidationError("请填写不成立的理由。")
+    from fazhi.assessment.services import score_reverse
+
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        _require_live(alert)
+        now = timezone.now()
+        _close(alert, actor=actor, note=reason.strip(), now=now,
+               state=AlertState.UNFOUNDED.value)
+        rule = RULES_BY_CODE.get(alert.rule)
+        if rule is not None and rule.points:
+            score_reverse(source=alert, rule=LEDGER_RULE_PREFIX + alert.rule,
+                          indicator=rule.indicator, occurred_at=now, actor=actor)
+    return alert
+
