@@ -22,6 +22,16 @@ ACTIONS = {
     "enforcement.alert.closed": _("Supervision alert closed"),
     "enforcement.alert.unfounded": _("Supervision alert found unfounded"),
     "enforcement.alert.sweep": _("Supervision sweep opened or closed alerts"),
+    # -- documents and case code (issue 4 §5)
+    "enforcement.document.generate": _("Enforcement document generated"),
+    "enforcement.document.download": _("Enforcement document downloaded"),
+    "enforcement.case_code.check_failed": _("Wrong party check on a case code page"),
+    "enforcement.case_code.download": _("Decision downloaded through the case code"),
+    "enforcement.case_code.revoke": _("Case code revoked"),
+    "enforcement.rating.submit": _("Party rated the officers of a case"),
+    # -- disclosure (issue 4 §6)
+    "enforcement.disclosure.publish": _("Enforcement decision published"),
+    "enforcement.disclosure.withdraw": _("Published enforcement decision withdrawn"),
     # -- cases (issue 4 §4)
     "enforcement.party.create": _("Party of an enforcement case registered"),
     "enforcement.case.open": _("Enforcement case opened"),

@@ -4,6 +4,8 @@ from django.urls import path
 
 from fazhi.enforcement.views import cases as case_views
 from fazhi.enforcement.views import supervision
+from fazhi.enforcement.views import disclosure as disclosure_views
+from fazhi.enforcement.views import documents as documents_views
 
 app_name = "enforcement"
 urlpatterns: list = [
@@ -22,7 +24,16 @@ urlpatterns: list = [
          name="case-review-record"),
     path("cases/<int:pk>/extend/", case_views.case_extend, name="case-extend"),
     # -- documents (§5)
+    path("cases/<int:case_pk>/documents/generate/", documents_views.document_create,
+         name="document-generate"),
+    path("documents/<int:pk>/download/", documents_views.document_download,
+         name="document-download"),
     # -- disclosure back office (§6)
+    path("disclosures/", disclosure_views.disclosure_list, name="disclosure-list"),
+    path("cases/<int:case_pk>/disclosure/publish/", disclosure_views.disclosure_publish_view,
+         name="disclosure-publish"),
+    path("disclosures/<int:pk>/withdraw/", disclosure_views.disclosure_withdraw_view,
+         name="disclosure-withdraw"),
     # -- supervision alerts (§7)
     path("alerts/", supervision.alert_list, name="alert-list"),
     path("alerts/sweep/", supervision.alert_sweep_now, name="alert-sweep"),

@@ -21,6 +21,12 @@ from fazhi.enforcement.models.cases import (  # noqa: F401
     Step,
 )
 from fazhi.enforcement.models.disclosure import Disclosure, DisclosurePolicy  # noqa: F401
+from fazhi.enforcement.models.documents import (  # noqa: F401
+    CaseCode,
+    CaseDocument,
+    DocumentKind,
+    Rating,
+)
 from fazhi.enforcement.models.registry import (  # noqa: F401
     Certificate,
     CertificateEvent,

@@ -4,6 +4,11 @@ A `Disclosure` is the redacted public copy of a decided case: nothing in it is r
 at display time, so what the public sees is exactly what was published. `public_token` is the
 unguessable identifier in its URL (security.md PII-5). `DisclosurePolicy` holds the per-sector
 deadlines (publish within 7 working days for penalty and licensing, 20 otherwise).
+
+Life: a decision creates the disclosure (PENDING, `due_on` set) and publishes it at once unless the
+sector's policy asks for a human check first; a revoked or changed decision withdraws it
+(`withdraw_due_on` = 3 working days, art. 48). `display_until` ends public display after the
+sector's display period (rulebook §2.1).
 """
 
 from __future__ import annotations
@@ -32,6 +37,9 @@ class DisclosurePolicy(models.Model):
         _("withdraw within (working days)"), default=3
     )
     display_days = models.PositiveIntegerField(_("display period (days)"), null=True, blank=True)
+    review_before_publishing = models.BooleanField(
+        _("a person checks the redaction before publishing"), default=False
+    )
 
     class Meta:
         verbose_name = _("disclosure policy")
@@ -43,6 +51,7 @@ class DisclosurePolicy(models.Model):
 
 class Disclosure(models.Model):
     class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting publication")
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -59,6 +68,7 @@ class Disclosure(models.Model):
     )
     act_type = models.CharField(_("act type"), max_length=16)
     decision_number = models.CharField(_("decision number"), max_length=64)
+    party_kind = models.CharField(_("party kind"), max_length=16, blank=True)
     party_name = models.CharField(_("party (redacted)"), max_length=128)
     violation = models.CharField(_("violation"), max_length=300)
     facts = models.TextField(_("facts (redacted)"), blank=True)
@@ -67,9 +77,11 @@ class Disclosure(models.Model):
     decided_on = models.DateField(_("decided on"), db_index=True)
     due_on = models.DateField(_("publish by"))
     state = models.CharField(
-        _("state"), max_length=16, choices=State.choices, default=State.PUBLISHED
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
     )
-    published_at = models.DateTimeField(_("published at"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    display_until = models.DateField(_("displayed until"), null=True, blank=True)
+    withdraw_due_on = models.DateField(_("withdraw by"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdraw_reason = models.TextField(_("reason for withdrawal"), blank=True)
 
@@ -83,6 +95,7 @@ class Disclosure(models.Model):
             models.Index(fields=["state", "-decided_on"], name="enf_disc_state_decided"),
             models.Index(fields=["sector", "state", "-decided_on"], name="enf_disc_sector"),
             models.Index(fields=["agency", "state", "-decided_on"], name="enf_disc_agency"),
+            models.Index(fields=["state", "due_on"], name="enf_disc_state_due"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,71 @@
+"""Back-office disclosure pages: the scoped list with due and overdue publications, publish and
+withdraw actions (rulebook §2.1; 《行政处罚法》第四十八条)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fazhi.core.scope import scoped
+from fazhi.enforcement.models import Case, Disclosure
+from fazhi.enforcement.selectors.disclosure import disclosure_list_for
+from fazhi.enforcement.services.disclosure import disclosure_publish, disclosure_withdraw
+
+PAGE_SIZE = 50
+
+
+def disclosure_list(request: HttpRequest) -> HttpResponse:
+    filters = {k: request.GET.get(k, "").strip() for k in ("state", "overdue")}
+    qs = disclosure_list_for(request.user, filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "enforcement/disclosure/disclosure_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "states": Disclosure.State.choices,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+def disclosure_publish_view(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = scoped(Case.objects.all(), request.user).filter(pk=case_pk).first()
+    if case is None:
+        raise Http404
+    try:
+        disclosure_publish(actor=request.user, case=case)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Published on the portal."))
+    return redirect("enforcement:disclosure-list")
+
+
+@require_POST
+def disclosure_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    disclosure = scoped(Disclosure.objects.all(), request.user).filter(pk=pk).first()
+    if disclosure is None:
+        raise Http404
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(
+            request,
+            _("Give the reason for the withdrawal (art. 48 of the Administrative Penalty Law)."),
+        )
+    else:
+        disclosure_withdraw(actor=request.user, disclosure=disclosure, reason=reason)
+        messages.success(request, _("Withdrawn from the portal."))
+    return redirect("enforcement:disclosure-list")
