@@ -84,21 +84,12 @@ ZIPF_S = 0.7  # agency case counts ∝ 1 / rank^s (performance.md §2.3)
 DECISION_DAYS = 90
 SERVICE_WD = 7
 PAYMENT_DAYS = 15
-DISCLOSURE_WD = 7
+DISCLOSURE_WD = {"penalty": 7, "coercion": 20}
 SIMPLE_FINE_LIMIT = {"citizen": Decimal("200"), "organisation": Decimal("3000")}  # art. 51
 
-# Alert rules the seed raises (names shared with the supervision rules; see the module doc).
-RULE_DEADLINE_PASSED = "deadline_passed"
-RULE_DISCLOSURE_LATE = "disclosure_late"
-RULE_AV_MISSING = "av_missing"
-RULE_SINGLE_OFFICER = "single_officer"
-RULE_BASIS = {
-    RULE_DEADLINE_PASSED: "《行政处罚法》第六十条、第六十七条",
-    RULE_DISCLOSURE_LATE: "《行政处罚法》第四十八条；rulebook §2.1",
-    RULE_AV_MISSING: "《行政处罚法》第四十七条；rulebook §2.2",
-    RULE_SINGLE_OFFICER: "《行政处罚法》第四十二条",
-}
-# Shares of acts that break a rule (together ≈5 % of acts, performance.md §2.2 Alert row).
+# Shares of acts that break a rule (together ≈5 % of acts, performance.md §2.2 Alert row); the
+# alerts themselves use the supervision rules' codes, messages, bases and indicators
+# (fazhi.enforcement.rules.supervision), so a sweep over the seeded data keeps them.
 SHARE_GENERAL_OVERDUE = 0.04
 SHARE_SIMPLE_UNPAID = 0.04
 SHARE_DISCLOSURE_LATE = 0.05
@@ -371,23 +362,42 @@ class Writer:
 
     def insert(self, model: type[models.Model], fields: Sequence[str],
                rows: Sequence[Sequence[Any]]) -> None:
+        """Insert `rows` (values for `fields`, in that order). Columns of the model not named
+        get their field default, so fields other parts add later (with a default) need no
+        change here."""
         if not rows:
             return
+        given = {model._meta.get_field(f).attname for f in fields}
+        extra = [
+            f for f in model._meta.concrete_fields
+            if f.attname not in given and not (f.primary_key and f.attname == "id")
+        ]
+        tail = tuple(self._default(f) for f in extra)
         qn = connection.ops.quote_name
         table = qn(model._meta.db_table)
-        cols = ", ".join(qn(_column(model, f)) for f in fields)
+        names = [_column(model, f) for f in fields] + [f.column for f in extra]
+        cols = ", ".join(qn(c) for c in names)
         with connection.cursor() as cursor:
             if self.pg:
                 raw = cursor.cursor
                 with raw.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
                     for row in rows:
-                        copy.write_row(row)
+                        copy.write_row((*row, *tail))
             else:
-                marks = ", ".join(["%s"] * len(fields))
+                marks = ", ".join(["%s"] * len(names))
                 cursor.executemany(
-                    f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows  # noqa: S608
+                    f"INSERT INTO {table} ({cols}) VALUES ({marks})",  # noqa: S608
+                    [(*row, *tail) for row in rows] if tail else rows,
                 )
         self.counts[model._meta.model_name] += len(rows)
+
+    def _default(self, f: models.Field) -> Any:
+        value = f.get_default()
+        if isinstance(f, models.JSONField):
+            return self.js(value)
+        if isinstance(value, datetime):
+            return self.ts(value)
+        return value
 
     def reset_sequences(self, models_: Iterable[type[models.Model]]) -> None:
         if not self.pg:
@@ -634,8 +644,8 @@ class Batch:
     steps: list[tuple[Any, ...]] = field(default_factory=list)
     officers: list[tuple[Any, ...]] = field(default_factory=list)
     reviews: list[LegalReview] = field(default_factory=list)
-    disclosures: list[Disclosure] = field(default_factory=list)
-    alerts: list[Alert] = field(default_factory=list)
+    disclosures: list[tuple[Any, ...]] = field(default_factory=list)
+    alerts: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 CASE_FIELDS = (
@@ -646,15 +656,45 @@ CASE_FIELDS = (
     "outside_benchmark_reason", "no_penalty_ground", "is_major", "major_reasons", "created_by",
     "created_at", "updated_at",
 )
+# Written when the case model has them (fields of the cases part, branch h/cases).
+CASE_OPTIONAL = ("decided_at", "service_due_on", "notified_on", "statement_due_on")
 STEP_FIELDS = ("case", "code", "state_from", "state_to", "actor", "occurred_at", "place", "note",
                "documents", "due_on", "done_on", "av_required", "av_recorded")
 OFFICER_FIELDS = ("case", "officer", "role", "added_at")
+DISCLOSURE_FIELDS = (
+    "case", "public_token", "agency", "division", "sector", "act_type", "decision_number",
+    "party_name", "violation", "facts", "basis", "outcome", "decided_on", "due_on", "state",
+    "published_at",
+)
+DISCLOSURE_OPTIONAL = ("party_kind",)
+ALERT_FIELDS = (
+    "rule", "subject_key", "agency", "division", "sector", "case", "state", "severity",
+    "message", "basis", "indicator_code", "facts", "opened_at", "due_on", "closed_at",
+)
+ALERT_OPTIONAL = ("resolution",)
 SOURCES = ("inspection", "complaint", "report", "referral", "monitoring")
 SOURCE_WEIGHTS = tuple(accumulate((50, 20, 15, 10, 5)))
 DOCS = {
     "filed": ["filing_approval"], "notified": ["prior_notice"], "decided": ["decision"],
     "served": ["service_receipt"], "on_the_spot": ["on_the_spot_decision"],
 }
+
+
+def _has(model: type[models.Model], names: Sequence[str]) -> tuple[str, ...]:
+    have = {f.name for f in model._meta.concrete_fields}
+    return tuple(n for n in names if n in have)
+
+
+def _rules() -> dict[str, Any]:
+    """The supervision rules (code → Rule with title, template, basis, indicator, severity)."""
+    try:
+        from fazhi.enforcement.rules.supervision import RULES_BY_CODE
+    except ImportError:  # before the supervision part is merged: the same codes, bare
+        from types import SimpleNamespace
+
+        return defaultdict(lambda: SimpleNamespace(template="{number}", basis="", indicator="",
+                                                   severity="warning"))
+    return RULES_BY_CODE
 
 
 class CaseMaker:
@@ -666,6 +706,13 @@ class CaseMaker:
         self.pool, self.with_steps = pool, steps
         self.counts: dict[str, int] = defaultdict(int)
         self.serial: dict[tuple[int, str], int] = defaultdict(int)
+        self.rules = _rules()
+        self.case_optional = _has(Case, CASE_OPTIONAL)
+        self.disclosure_optional = _has(Disclosure, DISCLOSURE_OPTIONAL)
+        self.alert_optional = _has(Alert, ALERT_OPTIONAL)
+        # Inspections per party inside the repeated-inspection window (party → [(case, agency)]).
+        self.window_start = today - timedelta(days=29)
+        self.inspected: dict[int, list[tuple[int, AgencyInfo]]] = defaultdict(list)
 
     # small helpers
     def at(self, day: date, hour: int | None = None) -> datetime:
@@ -677,39 +724,31 @@ class CaseMaker:
 
     def step(self, b: Batch, case_id: int, code: str, frm: str, to: str, actor: int | None,
              when: datetime, place: str, *, docs: Sequence[str] = (), due: date | None = None,
-             av_required: bool = False, av_recorded: bool = False, note: str = "") -> None:
+             av_required: bool = False, av_recorded: bool = False, note: str = "",
+             done: bool = True) -> None:
         self.counts["steps"] += 1
         if not self.with_steps:
             return
         b.steps.append((case_id, code, frm, to, actor, self.w.ts(when), place, note,
-                        self.w.js(list(docs)), due, when.date(), av_required, av_recorded))
+                        self.w.js(list(docs)), due, when.date() if done else None, av_required,
+                        av_recorded))
 
-    def alert(self, b: Batch, agency: AgencyInfo, case_id: int, rule: str, message: str,
-              opened: datetime, *, resolved: datetime | None = None, ongoing: bool = False,
-              facts: dict | None = None, due: date | None = None) -> None:
-        """An alert as the sweep would have raised it: closed when the condition ended;
-        open or being rectified while it lasts (`ongoing`); a past lapse (a missing record) is
-        mostly rectified and closed after a while."""
-        rng = self.rng
-        state, closed_at = "open", None
-        if resolved is not None and resolved.date() <= self.today:
-            state, closed_at = "closed", resolved
-        elif not ongoing and (self.today - opened.date()).days > 30:
-            roll = rng.random()
-            if roll < 0.7:
-                state, closed_at = "closed", opened + timedelta(days=rng.randrange(3, 30))
-            elif roll < 0.85:
-                state = "rectifying"
-        elif rng.random() < 0.3:
-            state = "rectifying"
-        b.alerts.append(Alert(
-            rule=rule, subject_key=f"case:{case_id}", agency_id=agency.id,
-            division_id=agency.division_id, sector_id=agency.sector_id, case_id=case_id,
-            state=state, severity="serious" if rule == RULE_DEADLINE_PASSED else "warning",
-            message=message, basis=RULE_BASIS[rule], facts=facts or {}, opened_at=opened,
-            due_on=(opened + timedelta(days=15)).date() if due is None else due,
-            closed_at=closed_at,
-        ))
+    def alert(self, b: Batch, agency: AgencyInfo, case_id: int, rule: str, opened: datetime, *,
+              subject: str = "", resolved: datetime | None = None, **detail: Any) -> None:
+        """An alert as the sweep raises it: live (open, or being rectified) while the rule's
+        condition holds; closed when it ended (`resolved`)."""
+        r = self.rules[rule]
+        live = resolved is None or resolved.date() > self.today
+        state = ("rectifying" if self.rng.random() < 0.3 else "open") if live else "closed"
+        message = r.template.format(**detail)
+        row = (
+            rule, subject or f"case:{case_id}", agency.id, agency.division_id, agency.sector_id,
+            case_id, state, r.severity, message[:300], r.basis, r.indicator,
+            self.w.js({"number": detail.get("number", "")}), self.w.ts(opened),
+            (opened + timedelta(days=15)).date(), None if live else self.w.ts(resolved),
+        )
+        extra = {"resolution": "" if live else "条件已消除，系统自动关闭。"}
+        b.alerts.append((*row, *(extra[n] for n in self.alert_optional)))
 
     def officers_for(self, agency: AgencyInfo, n: int, lead: tuple[int, int | None] | None
                      ) -> list[tuple[int, int | None]]:
@@ -723,10 +762,11 @@ class CaseMaker:
         self.serial[(agency.id, kind)] += 1
         return f"{kind}{year}-{agency.division_code}-{agency.id:05d}-{self.serial[(agency.id, kind)]:06d}"
 
-    def party(self, kind: str) -> tuple[int, str, str, str, str]:
+    def party(self, kind: str, *, skew: float = 1.6) -> tuple[int, str, str, str, str]:
         pool = self.pool.citizens if kind == "citizen" else self.pool.organisations
-        # Repeat parties are common (a Zipf-ish reuse of the first part of the pool).
-        idx = int(len(pool) * self.rng.random() ** 1.6)
+        # Repeat parties are common among penalties (skewed reuse of the start of the pool);
+        # inspections draw evenly (skew 1), so repeated inspections stay a small share.
+        idx = int(len(pool) * self.rng.random() ** skew)
         pid, name = pool[min(idx, len(pool) - 1)]
         _, _, number, phone = self.pool.info[pid]
         return pid, kind, name, number, phone
@@ -744,11 +784,19 @@ class CaseMaker:
                  due: date | None = None, decided: date | None = None,
                  served: date | None = None, payment_due: date | None = None,
                  closed: date | None = None, penalty_types: Sequence[str] = (),
-                 fine: Decimal | None = None, tier: str = "", major: bool = False) -> tuple:
+                 fine: Decimal | None = None, tier: str = "", major: bool = False,
+                 decided_at: datetime | None = None, notified: date | None = None,
+                 statement_due: date | None = None, discovered: date | None = None) -> tuple:
         rng = self.rng
         source = rng.choices(SOURCES, cum_weights=SOURCE_WEIGHTS)[0]
-        discovered = filed - timedelta(days=rng.randrange(0, 8))
+        if discovered is None:
+            discovered = filed - timedelta(days=rng.randrange(0, 8))
         updated = closed or served or decided or filed
+        optional = {
+            "decided_at": self.w.ts(decided_at) if decided_at else None,
+            "service_due_on": self.wd.add(decided, SERVICE_WD) if decided else None,
+            "notified_on": notified, "statement_due_on": statement_due,
+        }
         return (
             cid, number, agency.id, agency.division_id, agency.sector_id, act, procedure, state,
             item_id, party_id, title, source, facts, place, discovered - timedelta(days=1),
@@ -756,13 +804,45 @@ class CaseMaker:
             self.w.js(list(penalty_types)), str(fine) if fine is not None else None, tier, "", "",
             major, self.w.js(["amount"] if major else []), creator, self.w.ts(created),
             self.w.ts(self.at(min(updated, self.today))),
+            *(optional[n] for n in self.case_optional),
         )
+
+    def disclose(self, b: Batch, *, cid: int, agency: AgencyInfo, act: str, number: str,
+                 kind: str, pname: str, violation: str, facts: str, basis: str, outcome: str,
+                 decided: date) -> None:
+        """Publish within 7 working days (20 for coercion; rulebook §2.1, art. 48), a late
+        share after the deadline; `not_disclosed` flags the late ones until they appear."""
+        rng, wd, today = self.rng, self.wd, self.today
+        limit = DISCLOSURE_WD[act]
+        pub_due = wd.add(decided, limit)
+        late = rng.random() < SHARE_DISCLOSURE_LATE
+        published = wd.add(decided, rng.randrange(limit + 1, limit + 9) if late
+                           else rng.randrange(1, limit))
+        if published <= today:
+            citizen = kind == "citizen"
+            row = (
+                cid, public_token(self.seed, number), agency.id, agency.division_id,
+                agency.sector_id, act, number + "-J", mask_name(pname) if citizen else pname,
+                violation, redact(facts, names=[pname] if citizen else []), basis, outcome,
+                decided, pub_due, "published", self.w.ts(self.at(published)),
+            )
+            b.disclosures.append((*row, *({"party_kind": kind}[n]
+                                          for n in self.disclosure_optional)))
+            self.counts["disclosures"] += 1
+        if published > pub_due and pub_due < today:
+            self.alert(b, agency, cid, "not_disclosed", self.at(pub_due + timedelta(days=1), 2),
+                       resolved=self.at(published), number=number, due=pub_due.isoformat())
+
+    def acting(self, b: Batch, cid: int, officers: list[tuple[int, int | None]],
+               when: datetime) -> None:
+        for i, (oid, _uid) in enumerate(officers):
+            b.officers.append((cid, oid, "lead" if i == 0 else "investigator", self.w.ts(when)))
 
     # --- the four shapes ---
     def general(self, b: Batch, cid: int, agency: AgencyInfo, filed: date,
                 lead: tuple[int, int | None] | None = None) -> None:
         """General procedure (arts. 54–65): 12 steps when complete; decided within 90 days of
-        filing except the overdue share, which raises `deadline_passed`."""
+        filing except the overdue share (`decision_overdue` while undecided, art. 60)."""
         rng, wd, today = self.rng, self.wd, self.today
         officers = self.officers_for(agency, 2 if rng.random() < 0.8 else 3, lead)
         actor = officers[0][1]
@@ -794,7 +874,6 @@ class CaseMaker:
         paid = served + timedelta(days=rng.randrange(1, PAYMENT_DAYS))
         closed = wd.on_or_after(paid + timedelta(days=rng.randrange(1, 10)))
         review = rng.random() < SHARE_LEGAL_REVIEW and len(agency.reviewers) > len(officers)
-        # State at `today`.
         milestones = [
             (filed, CaseState.FILED), (filed + timedelta(days=1), CaseState.INVESTIGATING),
             (investigated, CaseState.INVESTIGATED),
@@ -815,6 +894,7 @@ class CaseMaker:
                  f"（{'统一社会信用代码' if kind == 'organisation' else '身份证号'}{pnumber}，"
                  f"联系电话{phone}）{v[1]}，违反了{v[2]}的规定。")
         created = self.at(filed)
+        decided_at = self.at(decided, 16) if is_decided else None
         b.cases.append(self.case_row(
             cid=cid, number=number, agency=agency, act="penalty", procedure="general",
             state=state.value, item_id=item_id, party_id=party_id, title=f"{pname}{v[1]}案",
@@ -824,14 +904,15 @@ class CaseMaker:
             payment_due=payment_due if CaseState.SERVED in done else None,
             closed=closed if state == CaseState.CLOSED else None,
             penalty_types=types if is_decided else (), fine=fine if is_decided else None,
-            tier=tier if is_decided else "", major=review,
+            tier=tier if is_decided else "", major=review, decided_at=decided_at,
+            notified=notified if notified <= today else None,
+            statement_due=statement if notified <= today else None,
         ))
         self.counts["general"] += 1
-        for i, (oid, _uid) in enumerate(officers):
-            b.officers.append((cid, oid, "lead" if i == 0 else "investigator", self.w.ts(created)))
-        # Steps (12 when complete): clue, filing, investigation, investigation closed,
-        # legal review or approval, prior notice, statement, decision, service, execution,
-        # payment received, closing.
+        self.acting(b, cid, officers, created)
+        # 12 steps when complete: clue, filing, investigation, investigation closed, legal
+        # review or approval, prior notice, statement, decision, service, execution, payment,
+        # closing.
         seq: list[tuple[date, str, str, str, list[str], date | None]] = [
             (filed, "clue", "", "clue", [], None),
             (filed, "filed", "clue", "filed", DOCS["filed"], None),
@@ -843,22 +924,20 @@ class CaseMaker:
             (statement, "statement", "notified", "statement", [], None),
             (decided, "decided", "statement", "decided", DOCS["decided"], due),
             (served, "served", "decided", "served", DOCS["served"], wd.add(decided, SERVICE_WD)),
-            (paid, "executing", "served", "executing", [], payment_due),
+            (paid, "executing", "served", "executing", [], None),
             (paid, "payment", "executing", "executing", [], payment_due),
             (closed, "closed", "executing", "closed", [], None),
         ]
         for day, code, frm, to, docs, sdue in seq:
             if day > today:
                 break
-            self.step(b, cid, code, frm, to, actor, self.at(day), place, docs=docs, due=sdue,
-                      av_required=code == "investigating", av_recorded=code == "investigating")
+            when = decided_at if code == "decided" and decided_at else self.at(day)
+            self.step(b, cid, code, frm, to, actor, when, place, docs=docs, due=sdue)
         if review:
             reviewer = rng.choice([u for u in agency.reviewers
                                    if u not in {o[1] for o in officers}])
-            submitted = self.at(wd.add(investigated, 1))
-            reviewed = submitted + timedelta(days=rng.randrange(1, 3))
-            if reviewed.date() >= notified:
-                reviewed = submitted + timedelta(hours=3)
+            submitted = self.at(wd.add(investigated, 1), 9)
+            reviewed = submitted + timedelta(hours=rng.randrange(2, 7))
             if submitted.date() <= today:
                 done_review = reviewed.date() <= today
                 b.reviews.append(LegalReview(
@@ -868,44 +947,26 @@ class CaseMaker:
                     opinion="事实清楚，证据确凿，适用依据正确，程序合法，裁量适当。" if done_review else "",
                 ))
                 self.counts["reviews"] += 1
-        # Deadline passed (art. 60): opened the day after the due date; closed when decided.
+        # Deadline (art. 60): near when ≤ 10 days are left, overdue from the day after.
+        if not is_decided and 0 <= (due - today).days <= 10:
+            self.alert(b, agency, cid, "decision_deadline_near",
+                       self.at(due - timedelta(days=10), 2), number=number,
+                       due=due.isoformat(), days=(due - today).days)
         if due < today and (not is_decided or decided > due):
-            opened = self.at(due + timedelta(days=1), 2)
-            self.alert(b, agency, cid, RULE_DEADLINE_PASSED,
-                       f"案件{number}自立案之日起已超过九十日仍未作出处罚决定",
-                       opened, resolved=self.at(decided) if is_decided else None, ongoing=True,
-                       facts={"deadline": "decision", "due_on": due.isoformat()})
-        # Disclosure within 7 working days of the decision (rulebook §2.1), a late share.
+            self.alert(b, agency, cid, "decision_overdue", self.at(due + timedelta(days=1), 2),
+                       resolved=decided_at if is_decided else None, number=number,
+                       due=due.isoformat(), days=((decided if is_decided else today) - due).days)
         if is_decided:
-            pub_due = wd.add(decided, DISCLOSURE_WD)
-            late = rng.random() < SHARE_DISCLOSURE_LATE
-            published = wd.add(decided, rng.randrange(8, 16) if late else rng.randrange(1, 7))
-            if published <= today:
-                names = [pname] if kind == "citizen" else []
-                b.disclosures.append(Disclosure(
-                    case_id=cid, public_token=public_token(self.seed, number),
-                    agency_id=agency.id, division_id=agency.division_id,
-                    sector_id=agency.sector_id, act_type="penalty",
-                    decision_number=number.replace("CF", "CFJ", 1),
-                    party_name=mask_name(pname) if kind == "citizen" else pname,
-                    violation=v[1], facts=redact(facts, names=names), basis=v[2],
-                    outcome=("罚款人民币" + f"{fine:,.0f}元"
-                             + ("，没收违法所得" if len(types) > 1 else "")),
-                    decided_on=decided, due_on=pub_due, published_at=self.at(published),
-                ))
-                self.counts["disclosures"] += 1
-            if late and pub_due < today:
-                self.alert(b, agency, cid, RULE_DISCLOSURE_LATE,
-                           f"案件{number}的处罚决定未在七个工作日内公开",
-                           self.at(pub_due + timedelta(days=1), 2),
-                           resolved=self.at(published) if published <= today else None,
-                           ongoing=True,
-                           facts={"due_on": pub_due.isoformat()})
+            outcome = f"罚款人民币{fine:,.0f}元" + ("，没收违法所得" if len(types) > 1 else "")
+            self.disclose(b, cid=cid, agency=agency, act="penalty", number=number, kind=kind,
+                          pname=pname, violation=v[1], facts=facts, basis=v[2], outcome=outcome,
+                          decided=decided)
 
     def simple(self, b: Batch, cid: int, agency: AgencyInfo, day: date,
                lead: tuple[int, int | None] | None = None) -> None:
         """Simple procedure (arts. 51–52): a warning, or a fine ≤ 200 yuan (citizen) / ≤ 3,000
-        yuan (organisation), decided on the spot; 4 steps; payment due 15 days after (art. 67)."""
+        yuan (organisation), decided on the spot; 4 steps; payment due 15 days after (art. 67),
+        an unpaid share left as an overdue payment step (`step_overdue`)."""
         rng, today = self.rng, self.today
         officers = self.officers_for(agency, 2, lead)
         actor = officers[0][1]
@@ -935,34 +996,41 @@ class CaseMaker:
         state = CaseState.CLOSED if closed else CaseState.EXECUTING
         place = self.place(agency)
         number = self.number(agency, "JY", day.year)
+        facts = f"当事人{pname}{v[1]}，事实清楚，当场作出处罚决定。"
         b.cases.append(self.case_row(
             cid=cid, number=number, agency=agency, act="penalty", procedure="simple",
             state=state.value, item_id=item_id, party_id=party_id, title=f"{pname}{v[1]}",
-            facts=f"当事人{pname}{v[1]}，事实清楚，当场作出处罚决定。", place=place, filed=day,
-            created=when, creator=actor, decided=day, served=day, payment_due=payment_due,
-            closed=closed, penalty_types=types, fine=fine, tier="ordinary",
+            facts=facts, place=place, filed=day, created=when, creator=actor, decided=day,
+            served=day, payment_due=payment_due, closed=closed, penalty_types=types, fine=fine,
+            tier="ordinary", decided_at=when + timedelta(minutes=20), discovered=day,
         ))
         self.counts["simple"] += 1
-        for i, (oid, _uid) in enumerate(officers):
-            b.officers.append((cid, oid, "lead" if i == 0 else "investigator", self.w.ts(when)))
+        self.acting(b, cid, officers, when)
         self.step(b, cid, "investigating", "clue", "investigating", actor, when, place)
         self.step(b, cid, "decided", "investigating", "decided", actor, when + timedelta(minutes=20),
                   place, docs=DOCS["on_the_spot"])
         self.step(b, cid, "served", "decided", "served", actor, when + timedelta(minutes=25),
                   place, docs=DOCS["served"])
-        if closed is not None:
-            self.step(b, cid, "closed", "served", "closed", actor,
-                      self.at(closed) if closed > day else when + timedelta(minutes=30), place)
-        if unpaid and payment_due is not None and payment_due < today:
-            self.alert(b, agency, cid, RULE_DEADLINE_PASSED,
-                       f"案件{number}罚款逾期未缴纳，应依法催告或申请强制执行",
-                       self.at(payment_due + timedelta(days=1), 2), ongoing=True,
-                       facts={"deadline": "payment", "due_on": payment_due.isoformat()})
+        if fine is None:
+            self.step(b, cid, "closed", "served", "closed", actor, when + timedelta(minutes=30),
+                      place)
+        else:  # payment (art. 67): done when paid, else pending past its due day
+            self.step(b, cid, "payment", "served", "closed" if closed else "executing", actor,
+                      self.at(closed) if closed else when + timedelta(minutes=30), place,
+                      due=payment_due, done=closed is not None)
+            if closed is None and payment_due is not None and payment_due < today:
+                self.alert(b, agency, cid, "step_overdue",
+                           self.at(payment_due + timedelta(days=1), 2), number=number,
+                           steps="payment")
+        outcome = "警告" if fine is None else f"罚款人民币{fine:,.0f}元"
+        self.disclose(b, cid=cid, agency=agency, act="penalty", number=number, kind=kind,
+                      pname=pname, violation=v[1], facts=facts, basis=v[2], outcome=outcome,
+                      decided=day)
 
     def coercion(self, b: Batch, cid: int, agency: AgencyInfo, day: date,
                  lead: tuple[int, int | None] | None = None) -> None:
         """Coercive measure (sealing/seizure, 行政强制法 arts. 18, 24–25): 6 steps; the
-        implementation must be recorded on audio-video (rulebook §2.2)."""
+        implementation needs a whole-process audio-video record (rulebook §2.2)."""
         rng, wd, today = self.rng, self.wd, self.today
         officers = self.officers_for(agency, 2, lead)
         actor = officers[0][1]
@@ -971,7 +1039,7 @@ class CaseMaker:
         measure = rng.choice(COERCION_ITEMS)[1]
         review = rng.random() < SHARE_LEGAL_REVIEW and len(agency.reviewers) > len(officers)
         av_missing = rng.random() < SHARE_COERCION_AV_MISSING
-        decided = wd.add(day, rng.randrange(0, 2))
+        decided = wd.add(day, rng.randrange(1, 3))
         served = decided
         closed = decided + timedelta(days=rng.randrange(5, 30))  # 30-day limit (art. 25)
         place = self.place(agency)
@@ -989,23 +1057,25 @@ class CaseMaker:
             if d <= today:
                 state = to
         when = self.at(day)
+        is_decided = decided <= today
+        decided_at = self.at(decided, 15) if is_decided else None
+        facts = f"为制止违法行为、防止证据损毁，依法对{pname}{measure}。"
         b.cases.append(self.case_row(
             cid=cid, number=number, agency=agency, act="coercion", procedure="general",
             state=state, item_id=item_id, party_id=party_id, title=f"对{pname}{measure}",
-            facts=f"为制止违法行为、防止证据损毁，依法对{pname}{measure}。", place=place,
-            filed=day, created=when, creator=actor,
-            decided=decided if decided <= today else None,
+            facts=facts, place=place, filed=day, created=when, creator=actor,
+            decided=decided if is_decided else None,
             served=served if served <= today else None,
-            closed=closed if closed <= today else None, major=review,
+            closed=closed if closed <= today else None, major=review, decided_at=decided_at,
         ))
         self.counts["coercion"] += 1
-        for i, (oid, _uid) in enumerate(officers):
-            b.officers.append((cid, oid, "lead" if i == 0 else "investigator", self.w.ts(when)))
+        self.acting(b, cid, officers, when)
         for d, code, frm, to, docs in seq:
             if d > today:
                 break
-            self.step(b, cid, code, frm, to, actor, self.at(d), place, docs=docs,
-                      av_required=code == "decided",
+            self.step(b, cid, code, frm, to, actor,
+                      decided_at if code == "decided" and decided_at else self.at(d), place,
+                      docs=docs, av_required=code == "decided",
                       av_recorded=code == "decided" and not av_missing)
         if review:
             reviewer = rng.choice([u for u in agency.reviewers
@@ -1016,20 +1086,23 @@ class CaseMaker:
                 opinion="强制措施有法定依据，程序合法。",
             ))
             self.counts["reviews"] += 1
-        if av_missing and decided <= today:
-            self.alert(b, agency, cid, RULE_AV_MISSING,
-                       f"案件{number}实施{measure}未进行全程音像记录", self.at(decided),
-                       facts={"step": "decided"})
+        if av_missing and is_decided:
+            self.alert(b, agency, cid, "av_missing", decided_at, number=number, steps="decided")
+        if is_decided:
+            self.disclose(b, cid=cid, agency=agency, act="coercion", number=number,
+                          kind="organisation", pname=pname, violation=measure, facts=facts,
+                          basis="《中华人民共和国行政强制法》第二十二条", outcome=measure,
+                          decided=decided)
 
     def inspection(self, b: Batch, cid: int, agency: AgencyInfo, day: date,
                    lead: tuple[int, int | None] | None = None) -> None:
         """An inspection: 3 steps (task, on-site inspection with audio-video record, result);
-        two officers, except a flagged share with one (art. 42 applied to inspections)."""
+        two officers, except a flagged share with one (`single_officer` while it is open)."""
         rng, today = self.rng, self.today
         single = rng.random() < SHARE_SINGLE_OFFICER
         officers = self.officers_for(agency, 1 if single else 2, lead)
         actor = officers[0][1]
-        party_id, _, pname, _, _ = self.party("organisation")
+        party_id, _, pname, _, _ = self.party("organisation", skew=1.0)
         item_id, _ = self.item(agency, "inspection")
         av_missing = rng.random() < SHARE_AV_MISSING
         when = self.at(day)
@@ -1041,38 +1114,46 @@ class CaseMaker:
             cid=cid, number=number, agency=agency, act="inspection", procedure="general",
             state=state, item_id=item_id, party_id=party_id, title=f"对{pname}的监督检查",
             facts="", place=place, filed=day, created=when, creator=actor,
-            closed=finished if state == "closed" else None,
+            closed=finished if state == "closed" else None, discovered=day,
         ))
         self.counts["inspections"] += 1
-        for i, (oid, _uid) in enumerate(officers):
-            b.officers.append((cid, oid, "lead" if i == 0 else "investigator", self.w.ts(when)))
+        if day >= self.window_start:
+            self.inspected[party_id].append((cid, agency))
+        self.acting(b, cid, officers, when)
+        closed_at = self.at(finished) if finished > day else when + timedelta(hours=1)
         self.step(b, cid, "filed", "clue", "filed", actor, when - timedelta(hours=1), place,
                   docs=["inspection_task"])
         self.step(b, cid, "investigating", "filed", "investigating", actor, when, place,
                   docs=["inspection_record"], av_required=True, av_recorded=not av_missing)
         if state == "closed":
-            self.step(b, cid, "closed", "investigating", "closed", actor,
-                      self.at(finished) if finished > day else when + timedelta(hours=1), place)
+            self.step(b, cid, "closed", "investigating", "closed", actor, closed_at, place)
         if single:
-            self.alert(b, agency, cid, RULE_SINGLE_OFFICER,
-                       f"检查{number}仅有一名执法人员实施", when + timedelta(hours=2),
-                       facts={"officers": 1})
-        elif av_missing:
-            self.alert(b, agency, cid, RULE_AV_MISSING,
-                       f"检查{number}现场检查未进行音像记录", when + timedelta(hours=2),
-                       facts={"step": "investigating"})
+            self.alert(b, agency, cid, "single_officer", when + timedelta(minutes=5),
+                       resolved=closed_at if state == "closed" else None, number=number,
+                       count=1)
+        if av_missing:
+            self.alert(b, agency, cid, "av_missing", when + timedelta(hours=2), number=number,
+                       steps="investigating")
+
+    def repeated_inspections(self, b: Batch, limit: int = 2) -> None:
+        """Parties inspected more than `limit` times in the 30 days ending today (any agency):
+        one live alert per party on its latest inspection (the sweep's `repeated_inspection`)."""
+        for party_id, seen in self.inspected.items():
+            if len(seen) > limit:
+                cid, agency = max(seen, key=lambda s: s[0])
+                self.alert(b, agency, cid, "repeated_inspection",
+                           self.at(self.today, 2), subject=f"party:{party_id}",
+                           count=len(seen), days=30)
 
 
-def _flush(w: Writer, b: Batch) -> None:
-    w.insert(Case, CASE_FIELDS, b.cases)
+def _flush(w: Writer, maker: CaseMaker, b: Batch) -> None:
+    w.insert(Case, (*CASE_FIELDS, *maker.case_optional), b.cases)
     w.insert(CaseOfficer, OFFICER_FIELDS, b.officers)
     w.insert(Step, STEP_FIELDS, b.steps)
     LegalReview.objects.bulk_create(b.reviews)
-    Disclosure.objects.bulk_create(b.disclosures)
-    Alert.objects.bulk_create(b.alerts)
     w.counts["legalreview"] += len(b.reviews)
-    w.counts["disclosure"] += len(b.disclosures)
-    w.counts["alert"] += len(b.alerts)
+    w.insert(Disclosure, (*DISCLOSURE_FIELDS, *maker.disclosure_optional), b.disclosures)
+    w.insert(Alert, (*ALERT_FIELDS, *maker.alert_optional), b.alerts)
 
 
 def _zipf_weights(agencies: list[AgencyInfo], rng: random.Random) -> list[float]:
@@ -1089,8 +1170,8 @@ def enforcement_seed(*, scale: EnforcementScale, seed: int, today: date, progres
     """Write a period of enforcement ending `today`; returns the rows created per table.
 
     Call inside a transaction. `agency_ids` limits the agencies (default: all);
-    `focus_username` makes that officer the lead of about a third of their agency's cases (the
-    demo officer, so `make run` shows their cases).
+    `focus_username` makes that officer the lead of about half of the cases (the demo officer,
+    so `make run` shows their cases).
     """
     rng = random.Random(f"enforcement:{seed}")  # noqa: S311 - reproducible fake data
     agencies = _agencies(agency_ids)
@@ -1101,12 +1182,12 @@ def enforcement_seed(*, scale: EnforcementScale, seed: int, today: date, progres
     counts["authority_items"] = authority_items_ensure(agencies, today)
     agencies = [a for a in agencies if len(a.officers) >= 2]
     period_start = today - timedelta(days=scale.days - 1)
-    if Case.objects.filter(agency_id__in=[a.id for a in agencies],
-                           filed_on__gte=period_start).exists():
+    if not agencies or Case.objects.filter(agency_id__in=[a.id for a in agencies],
+                                           filed_on__gte=period_start).exists():
         return counts  # this period was seeded already: a second run creates no cases
     w = Writer()
     citizens = scale.citizens or max(20, (scale.simple + scale.general) // 2)
-    organisations = scale.organisations or max(20, scale.total // 8)
+    organisations = scale.organisations or max(20, scale.total // 4)
     pool = parties_write(w, rng, agencies, citizens, organisations, progress)
     wd = WorkingDays(period_start - timedelta(days=60), today + timedelta(days=400))
     days = wd.between(period_start, today)
@@ -1127,8 +1208,8 @@ def enforcement_seed(*, scale: EnforcementScale, seed: int, today: date, progres
     rng.shuffle(kinds)
     next_id = _next_id(Case)
     bar = _bar(len(kinds), "case", progress)
-    batch = Batch()
     for start in range(0, len(kinds), BATCH):
+        batch = Batch()
         chunk = kinds[start:start + BATCH]
         chosen = rng.choices(agencies, cum_weights=weights, k=len(chunk))
         dates = rng.choices(days, cum_weights=day_weights, k=len(chunk))
@@ -1137,10 +1218,12 @@ def enforcement_seed(*, scale: EnforcementScale, seed: int, today: date, progres
             if focus is not None and rng.random() < 0.5:
                 agency, lead = focus
             getattr(maker, kind)(batch, next_id + start + i, agency, day, lead)
-        _flush(w, batch)
-        batch = Batch()
+        _flush(w, maker, batch)
         bar.update(len(chunk))
     bar.close()
+    batch = Batch()
+    maker.repeated_inspections(batch)
+    _flush(w, maker, batch)
     w.reset_sequences([Party, Case])
     counts.update({
         "parties": w.counts["party"], "cases": w.counts["case"],

@@ -3,9 +3,9 @@
 from django.urls import path
 
 from fazhi.enforcement.views import cases as case_views
-from fazhi.enforcement.views import supervision
 from fazhi.enforcement.views import disclosure as disclosure_views
 from fazhi.enforcement.views import documents as documents_views
+from fazhi.enforcement.views import supervision
 
 app_name = "enforcement"
 urlpatterns: list = [
