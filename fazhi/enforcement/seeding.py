@@ -51,7 +51,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.color import no_style
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Max
 from tqdm import tqdm
 
@@ -1169,7 +1169,7 @@ def enforcement_seed(*, scale: EnforcementScale, seed: int, today: date, progres
                      ) -> dict[str, int]:
     """Write a period of enforcement ending `today`; returns the rows created per table.
 
-    Call inside a transaction. `agency_ids` limits the agencies (default: all);
+    Writes in one transaction per batch (savepoints when called inside one). `agency_ids` limits the agencies (default: all);
     `focus_username` makes that officer the lead of about half of the cases (the demo officer,
     so `make run` shows their cases).
     """
@@ -1178,8 +1178,9 @@ def enforcement_seed(*, scale: EnforcementScale, seed: int, today: date, progres
     counts: dict[str, int] = {}
     if not agencies or scale.total == 0:
         return counts
-    counts.update(officers_ensure(agencies, rng, today, progress))
-    counts["authority_items"] = authority_items_ensure(agencies, today)
+    with transaction.atomic():
+        counts.update(officers_ensure(agencies, rng, today, progress))
+        counts["authority_items"] = authority_items_ensure(agencies, today)
     agencies = [a for a in agencies if len(a.officers) >= 2]
     period_start = today - timedelta(days=scale.days - 1)
     if not agencies or Case.objects.filter(agency_id__in=[a.id for a in agencies],
@@ -1188,7 +1189,8 @@ def enforcement_seed(*, scale: EnforcementScale, seed: int, today: date, progres
     w = Writer()
     citizens = scale.citizens or max(20, (scale.simple + scale.general) // 2)
     organisations = scale.organisations or max(20, scale.total // 4)
-    pool = parties_write(w, rng, agencies, citizens, organisations, progress)
+    with transaction.atomic():
+        pool = parties_write(w, rng, agencies, citizens, organisations, progress)
     wd = WorkingDays(period_start - timedelta(days=60), today + timedelta(days=400))
     days = wd.between(period_start, today)
     day_weights = list(accumulate(MONTH_WEIGHT[d.month] for d in days))
@@ -1218,12 +1220,14 @@ def enforcement_seed(*, scale: EnforcementScale, seed: int, today: date, progres
             if focus is not None and rng.random() < 0.5:
                 agency, lead = focus
             getattr(maker, kind)(batch, next_id + start + i, agency, day, lead)
-        _flush(w, maker, batch)
+        with transaction.atomic():  # one commit per batch (a savepoint inside a caller's one)
+            _flush(w, maker, batch)
         bar.update(len(chunk))
     bar.close()
     batch = Batch()
     maker.repeated_inspections(batch)
-    _flush(w, maker, batch)
+    with transaction.atomic():
+        _flush(w, maker, batch)
     w.reset_sequences([Party, Case])
     counts.update({
         "parties": w.counts["party"], "cases": w.counts["case"],

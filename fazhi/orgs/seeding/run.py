@@ -45,13 +45,12 @@ def seed_run(
         )
         new_accounts, logins = demo_accounts_ensure(rng)
         created: dict[str, int] = {}
-        if enforcement is not None:
+        if enforcement is not None and scale == "demo":
             from fazhi.enforcement.seeding import enforcement_seed
 
             created = enforcement_seed(
                 scale=enforcement, seed=seed, today=today or timezone.localdate(),
-                progress=progress, agency_ids=agency_ids,
-                focus_username="demo_officer" if scale == "demo" else "",
+                progress=progress, agency_ids=agency_ids, focus_username="demo_officer",
             )
         if new_agencies or new_officers or new_accounts or any(created.values()):
             audit_record(
@@ -62,6 +61,20 @@ def seed_run(
                     "officers": new_officers, "accounts": new_accounts,
                     **({"enforcement": created} if any(created.values()) else {}),
                 },
+            )
+    if enforcement is not None and scale != "demo":
+        # A year of region-scale enforcement commits batch by batch (fazhi.enforcement.seeding),
+        # so a long run that is interrupted keeps what it wrote; one more summary audit entry.
+        from fazhi.enforcement.seeding import enforcement_seed
+
+        created = enforcement_seed(
+            scale=enforcement, seed=seed, today=today or timezone.localdate(),
+            progress=progress, agency_ids=agency_ids,
+        )
+        if any(created.values()):
+            audit_record(
+                actor=None, action="orgs.seed.run",
+                detail={"scale": scale, "seed": seed, "enforcement": created},
             )
     return SeedResult(
         len(plans), new_agencies, officers, new_officers, new_accounts, logins, created
