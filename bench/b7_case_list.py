@@ -168,6 +168,20 @@ def explain(division_ids: list[int], filters: dict[str, Any]) -> str:
         return "\n".join(" ".join(str(c) for c in row) for row in cursor.fetchall())
 
 
+def app_explain(user: Any, filters: dict[str, Any]) -> str:
+    """The database's plan for the app's page query (QuerySet.explain)."""
+    from django.db import connection
+
+    try:
+        from fazhi.enforcement.selectors.cases import case_list_for
+    except ImportError:
+        return "(case_list_for not merged)"
+    qs = case_list_for(user, filters)[: PAGE + 1]
+    if connection.vendor == "postgresql":
+        return qs.explain(analyze=True)
+    return qs.explain()
+
+
 def run_one(reps: int, requests: int, show_plan: bool) -> dict[str, Any]:
     _setup()
     from django.db import connection
@@ -221,6 +235,7 @@ def run_one(reps: int, requests: int, show_plan: bool) -> dict[str, Any]:
         with CaptureQueriesContext(connection) as ctx:
             case_page(users[league.pk], filters, 1)
         result["app_sql"] = ctx.captured_queries[-1]["sql"]
+        result["app_plan"] = app_explain(users[league.pk], filters)
     return result
 
 
@@ -277,6 +292,7 @@ def main() -> int:
         print(f"\n[{r['engine']}] app code: {r['source']}")
         if "plan" in r:
             print(f"[{r['engine']}] app SQL: {r['app_sql']}")
+            print(f"[{r['engine']}] app plan:\n{r['app_plan']}")
             print(f"[{r['engine']}] floor plan:\n{r['plan']}")
     print(f"\ntarget ratio ≥ {RATIO_AMBITIOUS} (minimum {RATIO_MIN}); app p95 ≤ {P95_MS:.0f} ms; "
           f"≤ {MAX_QUERIES} queries")

@@ -15,15 +15,18 @@
   (general 12, simple 4, inspection 3, coercion 6 when complete);
 - legal reviews for ~10 % of general penalty and coercion cases (marked major, reviewed and
   agreeing before the decision, by a reviewer who is not on the case, art. 58);
-- a redacted `Disclosure` for every decided general-procedure penalty case (published within 7
-  working days, a late share flagged), with unguessable public tokens (HMAC of the secret key);
-- `Alert`s for ~5 % of acts, each one what the supervision rules flag on the generated facts
-  (decision deadline passed, payment deadline passed, disclosure late, audio-video record missing,
-  single officer on an inspection).
+- a redacted `Disclosure` for every decided penalty and coercion case (the platform discloses
+  them all: services/disclosure, rules/supervision `not_disclosed`), published within 7 working
+  days (20 for coercion), a late share flagged, with unguessable public tokens (HMAC of the
+  secret key);
+- `Alert`s for ~5 % of acts with the supervision rules' codes (rules/supervision.py), live
+  exactly while the rule's condition holds on the generated facts, so a sweep keeps them:
+  decision overdue / near, not disclosed, audio-video record missing, single officer on an
+  inspection, payment step overdue, repeated inspections of a party.
 
-The big tables (parties, cases, steps, case officers) are written with `COPY` on PostgreSQL and
-`executemany` on SQLite in batches; the smaller ones with `bulk_create`. Running it again with
-cases of the same seed present creates nothing.
+The big tables (parties, cases, steps, case officers, disclosures, alerts) are written with
+`COPY` on PostgreSQL and `executemany` on SQLite, one transaction per batch of cases; the smaller
+ones with `bulk_create`. Running it again over a period that already has cases creates nothing.
 
 Rules honoured by construction (the seeding tests check them): simple procedure only for a
 warning or a fine ≤ 200 yuan (citizen) / ≤ 3,000 yuan (organisation), art. 51; decisions within
