@@ -54,7 +54,11 @@ class Command(BaseCommand):
         scale, seed = options["scale"], options["seed"]
         started = time.perf_counter()
         enforcement = None
-        if not options["no_enforcement"]:
+        # A region with overridden organisation counts is a partial region: it gets enforcement
+        # only when case counts are asked for too (the full year is 2.3M acts).
+        partial = scale == "region" and bool(options["agencies"] or options["officers"])
+        asked = options["cases"] is not None or options["inspections"] is not None
+        if not options["no_enforcement"] and (asked or not partial):
             from fazhi.enforcement.seeding import ENFORCEMENT_SCALES, scale_with
 
             enforcement = scale_with(
