@@ -37,6 +37,12 @@ ACTIONS = {
     # -- badges (issue 4 §2)
     "enforcement.badge.issue": _("Officer badge issued"),
     "enforcement.badge.download": _("Officer badge PDF downloaded"),
+    # -- supervision alerts (§7)
+    "enforcement.alert.open": _("Supervision alert opened"),
+    "enforcement.alert.rectify": _("Supervision alert rectification recorded"),
+    "enforcement.alert.closed": _("Supervision alert closed"),
+    "enforcement.alert.unfounded": _("Supervision alert found unfounded"),
+    "enforcement.alert.sweep": _("Supervision sweep opened or closed alerts"),
     # -- documents and case code (issue 4 §5)
     "enforcement.document.generate": _("Enforcement document generated"),
     "enforcement.document.download": _("Enforcement document downloaded"),
@@ -47,12 +53,6 @@ ACTIONS = {
     # -- disclosure (issue 4 §6)
     "enforcement.disclosure.publish": _("Enforcement decision published"),
     "enforcement.disclosure.withdraw": _("Published enforcement decision withdrawn"),
-    # -- supervision alerts (§7)
-    "enforcement.alert.open": _("Supervision alert opened"),
-    "enforcement.alert.rectify": _("Supervision alert rectification recorded"),
-    "enforcement.alert.closed": _("Supervision alert closed"),
-    "enforcement.alert.unfounded": _("Supervision alert found unfounded"),
-    "enforcement.alert.sweep": _("Supervision sweep opened or closed alerts"),
     # -- cases (issue 4 §4)
     "enforcement.party.create": _("Party of an enforcement case registered"),
     "enforcement.case.open": _("Enforcement case opened"),

@@ -37,6 +37,14 @@ class Command(BaseCommand):
         parser.add_argument("--officers", type=int, help="override the number of officers")
         parser.add_argument("--no-scores", action="store_true", help="skip demo score entries")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument("--no-enforcement", action="store_true",
+                            help="skip the year of enforcement cases (fazhi.enforcement.seeding)")
+        parser.add_argument("--cases", type=int,
+                            help="override the penalty + coercion case count (region: 315,000)")
+        parser.add_argument("--inspections", type=int,
+                            help="override the inspection count (region: 2,000,000)")
+        parser.add_argument("--no-steps", action="store_true",
+                            help="write cases without their Step rows (7.9M at region scale)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(settings.LANGUAGE_CODE):
@@ -45,6 +53,18 @@ class Command(BaseCommand):
     def _seed(self, **options: Any) -> None:
         scale, seed = options["scale"], options["seed"]
         started = time.perf_counter()
+        enforcement = None
+        # A region with overridden organisation counts is a partial region: it gets enforcement
+        # only when case counts are asked for too (the full year is 2.3M acts).
+        partial = scale == "region" and bool(options["agencies"] or options["officers"])
+        asked = options["cases"] is not None or options["inspections"] is not None
+        if not options["no_enforcement"] and (asked or not partial):
+            from fazhi.enforcement.seeding import ENFORCEMENT_SCALES, scale_with
+
+            enforcement = scale_with(
+                ENFORCEMENT_SCALES[scale], cases=options["cases"],
+                inspections=options["inspections"], steps=False if options["no_steps"] else None,
+            )
         if not Division.objects.exists():
             call_command("load_divisions", verbosity=0)
         result = seed_run(
@@ -54,6 +74,8 @@ class Command(BaseCommand):
             agencies=options["agencies"] or SCALES[scale]["agencies"],
             officers=options["officers"] or SCALES[scale]["officers"],
             progress=not options["no_progress"] and options["verbosity"] > 0,
+            enforcement=enforcement,
+            today=timezone.localdate(),
         )
         self.stdout.write(
             f"seed {scale} (seed {seed}): {result.planned_agencies} agencies planned, "
@@ -61,6 +83,9 @@ class Command(BaseCommand):
             f"{result.new_officers} created; {result.new_accounts} demo accounts created; "
             f"{time.perf_counter() - started:.1f} s"
         )
+        if result.enforcement:
+            rows = ", ".join(f"{k} {v:,}" for k, v in result.enforcement.items())
+            self.stdout.write(f"enforcement created: {rows}")
         if scale == "demo" and not options["no_scores"]:
             score_rng = random.Random(f"scores:{seed}")  # noqa: S311 - reproducible fake data
             calls = demo_scores_record(score_rng, today=timezone.localdate())
