@@ -8,10 +8,6 @@ from fazhi.enforcement.views import disclosure as disclosure_views
 from fazhi.enforcement.views import documents as documents_views
 from fazhi.enforcement.views import registry, supervision
 from fazhi.enforcement.views.badges import BadgePdfView
-from fazhi.enforcement.views import cases as case_views
-from fazhi.enforcement.views import disclosure as disclosure_views
-from fazhi.enforcement.views import documents as documents_views
-from fazhi.enforcement.views import supervision
 
 app_name = "enforcement"
 urlpatterns: list = [

@@ -168,6 +168,8 @@ class Case(models.Model):
             models.Index(fields=["agency", "-created_at"], name="enf_case_agency_created"),
             models.Index(fields=["state", "decision_due_on"], name="enf_case_state_due"),
             models.Index(fields=["state", "-created_at"], name="enf_case_state_created"),
+            # A league supervisor filtering a rare sector (docs/enforcement-scale.md, B7).
+            models.Index(fields=["sector", "-created_at"], name="enf_case_sector_created"),
         ]
 
     def __str__(self) -> str:
