@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.core.scope import Scope
@@ -335,10 +337,13 @@ class HearingThreshold(models.Model):
         verbose_name = _("hearing threshold")
         verbose_name_plural = _("hearing thresholds")
         constraints = [
+            # One row per key, "any sector" / "any region" (NULL) included: NULLs are folded to 0
+            # because SQLite has no NULLS NOT DISTINCT.
             models.UniqueConstraint(
-                fields=["sector", "division", "party_kind"],
+                Coalesce("sector", Value(0)),
+                Coalesce("division", Value(0)),
+                "party_kind",
                 name="enf_hearing_threshold_key",
-                nulls_distinct=False,
             ),
         ]
 
