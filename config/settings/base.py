@@ -297,9 +297,9 @@ FAZHI_DATA_DIR = BASE_DIR / "data"
 # Where signed audit checkpoints are copied outside the audited table (security.md TEL-2/TEL-4).
 FAZHI_AUDIT_WITNESS_DIR = Path(env_str("FAZHI_AUDIT_WITNESS_DIR", str(VAR_DIR / "audit-witness")))
 FAZHI_AUDIT_CHECKPOINT_EVERY = env_int("FAZHI_AUDIT_CHECKPOINT_EVERY", 1)
-# The provision search index (fazhi.laws.search), rebuilt from the database, kept on local disk.
 # Admin-loaded holiday schedules for the kernel's official calendar (fazhi.core.calendar).
 FAZHI_HOLIDAY_TABLES = "fazhi.orgs.selectors.holiday_tables"
+# The provision search index (fazhi.laws.search), rebuilt from the database, kept on local disk.
 FAZHI_LAWS_INDEX_DIR = Path(env_str("FAZHI_LAWS_INDEX_DIR", str(VAR_DIR / "laws-index")))
 
 LOGGING = {
