@@ -35,6 +35,7 @@ from openpyxl import Workbook, load_workbook
 from fazhi.audit.services import audit_record
 from fazhi.core.identifiers import IdentifierError, validate_credit_code, validate_resident_id
 from fazhi.core.scope import scoped
+from fazhi.core.spreadsheet import FORMULA_START, spreadsheet_safe
 from fazhi.enforcement.models import Certificate, CertificateEvent, Officer
 from fazhi.enforcement.models.registry import EnforcementSubject
 from fazhi.enforcement.rules.certificates import (
@@ -95,7 +96,6 @@ STATE_TEXT = {
 CURRENT_STATES = ("issued", "active", "suspended")
 YES = {"是", "y", "yes", "1", "true", "√"}
 NO = {"否", "n", "no", "0", "false", ""}
-_FORMULA_START = ("=", "+", "-", "@")
 _MAX_ISSUES = 1000  # the list shown; the count is always complete
 CODE = "统一社会信用代码"
 ENTRUSTER = "委托机关统一社会信用代码"
@@ -163,16 +163,9 @@ def _text(value: Any) -> str:
     if isinstance(value, datetime):
         value = value.date()
     text = str(value).strip()
-    if text[:1] == "'" and text[1:2] in _FORMULA_START:
+    if text[:1] == "'" and text[1:2] in FORMULA_START:
         text = text[1:]
     return text
-
-
-def _safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in exported text (formula injection)."""
-    if isinstance(value, str) and value[:1] in _FORMULA_START:
-        return "'" + value
-    return value
 
 
 def _date(value: Any) -> date | None:
@@ -785,12 +778,12 @@ def export_workbook(
         ws = workbook.create_sheet(SUBJECT_SHEET)
         ws.append(list(SUBJECT_HEADERS))
         for s in subjects:
-            ws.append([_safe(v) for v in _subject_cells(s)])
+            ws.append([spreadsheet_safe(v) for v in _subject_cells(s)])
     if officers is not None:
         ws = workbook.create_sheet(OFFICER_SHEET)
         ws.append(list(OFFICER_HEADERS))
         for o in officers:
-            ws.append([_safe(v) for v in _officer_cells(o, with_ids=with_ids)])
+            ws.append([spreadsheet_safe(v) for v in _officer_cells(o, with_ids=with_ids)])
     return _workbook_bytes(workbook)
 
 

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from fazhi.core.spreadsheet import spreadsheet_safe
 from fazhi.orgs import selectors
 from fazhi.orgs.models import Agency, AgencyKind
 
@@ -41,11 +42,6 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _cell(value: str) -> str:
-    """Neutralise spreadsheet formulas in exported text (CSV injection)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -64,7 +60,7 @@ def agency_export(request: HttpRequest) -> StreamingHttpResponse:
         yield "\ufeff" + writer.writerow(header)
         for a in agencies.iterator(chunk_size=2000):
             yield writer.writerow([
-                _cell(str(v)) for v in (
+                spreadsheet_safe(str(v)) for v in (
                     a.name, a.credit_code, a.get_kind_display(),
                     a.sector.name if a.sector else "", a.government.division.code,
                     a.government.name, a.entrusted_by.name if a.entrusted_by else "",

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fazhi.core.spreadsheet import spreadsheet_safe
 from fazhi.enforcement.forms.authority import (
     AuthorityItemForm,
     BenchmarkForm,
@@ -86,13 +87,6 @@ def authority_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in exported text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return f"'{value}"
-    return value
-
-
 def authority_export(request: HttpRequest) -> HttpResponse:
     """The filtered, scoped list as an Excel workbook (write-only, streamed rows)."""
     from openpyxl import Workbook
@@ -109,7 +103,7 @@ def authority_export(request: HttpRequest) -> HttpResponse:
     ])
     labels = {str(k): str(v) for k, v in PENALTY_TYPE_LABELS.items()}
     for item in items.iterator(chunk_size=1000):
-        sheet.append([_cell(v) for v in (
+        sheet.append([spreadsheet_safe(v) for v in (
             item.agency.name, item.code, item.get_act_type_display(), item.name,
             item.sector.name if item.sector else "",
             "\n".join(b.provision.key for b in item.bases.all()),

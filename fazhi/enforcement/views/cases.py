@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from fazhi.accounts.rules.roles import Role
 from fazhi.core.calendar import CalendarYearNotSupported, local_today, official_calendar
 from fazhi.core.scope import DataScope
+from fazhi.core.spreadsheet import spreadsheet_safe
 from fazhi.enforcement.forms.cases import (
     SERVICE_METHOD_CHOICES,
     SOURCE_CHOICES,
@@ -272,10 +273,8 @@ def _export_rows(qs: QuerySet[Case]) -> Iterator[list[Any]]:
 
 
 def _cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in exported text (CSV/Excel injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return f"'{value}"
-    return "" if value is None else value
+    """An export cell: empty for None, formulas neutralised (CSV/Excel injection)."""
+    return "" if value is None else spreadsheet_safe(value)
 
 
 class _Echo:
