@@ -30,9 +30,9 @@ from fazhi.enforcement.tests.test_documents_factories import (  # noqa: F401 - f
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(monkeypatch: Any) -> Any:
     """Empty counters, and one fixed minute: a slow run must not straddle a window boundary."""
-    from fazhi.enforcement.views import public
+    from fazhi.core import ratelimit
 
-    monkeypatch.setattr(public, "_window", lambda: 1)
+    monkeypatch.setattr(ratelimit, "current_window", lambda window_seconds: 1)
     cache.clear()
     yield
     cache.clear()

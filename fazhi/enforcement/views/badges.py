@@ -21,7 +21,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -34,6 +33,7 @@ from django.views.decorators.http import require_GET
 
 from fazhi.audit.services import audit_record
 from fazhi.core.crypto import public_keys
+from fazhi.core.ratelimit import client_ip, over_limit
 from fazhi.core.scope import scoped
 from fazhi.enforcement import badges as payloads
 from fazhi.enforcement.models import Badge, Certificate
@@ -62,23 +62,13 @@ def verify_rate_limit() -> int:
     )
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def over_rate_limit(request: HttpRequest) -> bool:
     """Count this request against its IP's window; True once the window's limit is passed."""
-    window = int(time.time()) // RATE_WINDOW_SECONDS
-    key = f"badge-verify:{_client_ip(request)}:{window}"
-    if cache.add(key, 1, RATE_WINDOW_SECONDS + 5):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, RATE_WINDOW_SECONDS + 5)
-        return False
-    return count > verify_rate_limit()
+    return over_limit(
+        f"badge-verify:{client_ip(request)}",
+        verify_rate_limit(),
+        window_seconds=RATE_WINDOW_SECONDS,
+    )
 
 
 def _rate_limited(request: HttpRequest) -> HttpResponse:

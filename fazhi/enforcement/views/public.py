@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fazhi.audit.services import audit_record
+from fazhi.core.ratelimit import client_ip, over_limit
 from fazhi.core.tokens import token_digest
 from fazhi.enforcement.models import Rating
 from fazhi.enforcement.rules.enums import ACT_TYPE_LABELS, PartyKind
@@ -45,33 +45,14 @@ class RateLimited(Exception):
     pass
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _limit(name: str) -> int:
     overrides = getattr(settings, "FAZHI_PUBLIC_RATE_LIMITS", {})
     return int(overrides.get(name, RATE_LIMITS[name]))
 
 
-def _window() -> int:
-    """The current one-minute window (a fixed window: counters reset at each minute)."""
-    return int(timezone.now().timestamp() // 60)
-
-
 def _hit(name: str, subject: str) -> bool:
     """Count one request in the current minute; True when over the limit (fixed window)."""
-    window = _window()
-    key = f"fazhi:rl:{name}:{subject}:{window}"
-    if cache.add(key, 1, timeout=90):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=90)
-            count = 1
-    return count > _limit(name)
+    return over_limit(f"{name}:{subject}", _limit(name))
 
 
 def _throttle(request: HttpRequest, *names_subjects: tuple[str, str]) -> HttpResponse | None:
@@ -112,7 +93,7 @@ def _ex_ante(request: HttpRequest, template: str, qs: Any, filters: dict[str, st
 
 @login_not_required
 def subject_list(request: HttpRequest) -> HttpResponse:
-    if limited := _throttle(request, ("list", _client_ip(request))):
+    if limited := _throttle(request, ("list", client_ip(request))):
         return limited
     filters = _filters(request, selectors.EX_ANTE_KEYS)
     return _ex_ante(request, "enforcement/public/subject_list.html",
@@ -121,7 +102,7 @@ def subject_list(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def officer_list(request: HttpRequest) -> HttpResponse:
-    if limited := _throttle(request, ("list", _client_ip(request))):
+    if limited := _throttle(request, ("list", client_ip(request))):
         return limited
     filters = _filters(request, selectors.EX_ANTE_KEYS)
     return _ex_ante(request, "enforcement/public/officer_list.html",
@@ -130,7 +111,7 @@ def officer_list(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def authority_list(request: HttpRequest) -> HttpResponse:
-    if limited := _throttle(request, ("list", _client_ip(request))):
+    if limited := _throttle(request, ("list", client_ip(request))):
         return limited
     filters = _filters(request, selectors.EX_ANTE_KEYS)
     return _ex_ante(request, "enforcement/public/authority_list.html",
@@ -140,7 +121,7 @@ def authority_list(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def first_violation_list(request: HttpRequest) -> HttpResponse:
-    if limited := _throttle(request, ("list", _client_ip(request))):
+    if limited := _throttle(request, ("list", client_ip(request))):
         return limited
     filters = _filters(request, selectors.EX_ANTE_KEYS)
     return _ex_ante(request, "enforcement/public/first_violation_list.html",
@@ -153,7 +134,7 @@ def first_violation_list(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def disclosure_list(request: HttpRequest) -> HttpResponse:
     if limited := _throttle(
-        request, ("search", _client_ip(request)), ("search_global", "all")
+        request, ("search", client_ip(request)), ("search_global", "all")
     ):
         return limited
     filters = _filters(request, selectors.PUBLIC_SEARCH_KEYS)
@@ -174,7 +155,7 @@ def disclosure_list(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def disclosure_detail(request: HttpRequest, token: str) -> HttpResponse:
-    if limited := _throttle(request, ("code_ip", _client_ip(request))):
+    if limited := _throttle(request, ("code_ip", client_ip(request))):
         return limited
     disclosure = selectors.disclosure_by_token(token)
     if disclosure is None:
@@ -192,7 +173,7 @@ def disclosure_detail(request: HttpRequest, token: str) -> HttpResponse:
 def _code_or_404(request: HttpRequest, token: str) -> tuple[Any, HttpResponse | None]:
     """The live code, or a throttle response; unknown/expired/revoked → the same Http404."""
     limited = _throttle(
-        request, ("code_ip", _client_ip(request)), ("code_token", token_digest(token)[:16])
+        request, ("code_ip", client_ip(request)), ("code_token", token_digest(token)[:16])
     )
     if limited:
         return None, limited

@@ -1,0 +1,37 @@
+"""Fixed-window request counters in Django's cache, for public endpoints (security.md PII-5,
+QR-9). With a shared cache (Redis) a limit holds across workers; with the per-process default
+cache it holds per worker."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.cache import cache
+
+
+def client_ip(request: Any) -> str:
+    """REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def current_window(window_seconds: int) -> int:
+    """The number of the current fixed window (tests pin it so a run never straddles one)."""
+    return int(time.time()) // window_seconds
+
+
+def over_limit(key: str, limit: int, *, window_seconds: int = 60) -> bool:
+    """Count one request for `key` in the current window; True once the window's count passes
+    `limit`. Counters reset at each window boundary."""
+    window = current_window(window_seconds)
+    full_key = f"fazhi:rl:{key}:{window}"
+    timeout = window_seconds + 30
+    if cache.add(full_key, 1, timeout):
+        count = 1
+    else:
+        try:
+            count = cache.incr(full_key)
+        except ValueError:  # expired between add and incr
+            cache.add(full_key, 1, timeout)
+            count = 1
+    return count > limit
