@@ -163,6 +163,8 @@ def seed(count: int, tokens_out: Path) -> None:
                     Badge(
                         certificate=cert, token_digest=token_digest(token), token_seed=seed_hex,
                         payload=payload, key_id=key.key_id, issued_at=now,
+                        holder_name=officer.name, agency_name=officer.agency.name,
+                        agency_code=officer.agency.credit_code, sector_name=sector.name,
                     )
                 )
             Badge.objects.bulk_create(badges, batch_size=batch)

@@ -11,6 +11,8 @@ class EnforcementConfig(AppConfig):
         from fazhi.enforcement.audit_actions import ACTIONS
 
         register_all(ACTIONS)
+        from fazhi.enforcement import receivers  # noqa: F401 - connects the badge copy refresh
+
         self._embedded_schedule()
 
     @staticmethod

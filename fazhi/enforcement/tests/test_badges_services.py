@@ -150,3 +150,64 @@ def test_badges_issue_missing_catches_up(make_officer: Any, sector: Any) -> None
     signed = Badge.objects.filter(certificate__state="active")
     assert set(signed.values_list("certificate_id", flat=True)) == {c.pk for c in active}
     assert services.badges_issue_missing() == 0  # idempotent
+
+
+# --- the display copy on the badge row (performance.md B3) -------------------------------------
+
+
+def test_a_new_badge_carries_the_display_copy(make_officer: Any, sector: Any) -> None:
+    cert = certificate_in("active", make_officer("赵六"), sector)
+    badge = services.badge_issue_for(cert)
+    badge.refresh_from_db()
+    agency = cert.officer.agency
+    assert (badge.holder_name, badge.agency_name, badge.agency_code, badge.sector_name) == (
+        "赵六", agency.name, agency.credit_code, sector.name
+    )
+    assert services.badge_display_drift() == 0
+
+
+def test_saving_an_agency_officer_or_sector_refreshes_the_copy(
+    make_officer: Any, sector: Any
+) -> None:
+    """The public page reads the copy; every save of a source rewrites it (receivers), so the
+    page never shows an agency's old name. Validity is read live and is tested in the views."""
+    officer = make_officer("钱七")
+    cert = certificate_in("active", officer, sector)
+    token = services.badge_token(services.badge_issue_for(cert))
+
+    agency = officer.agency
+    agency.name = "更名后的执法局"
+    agency.save()
+    sector.name = "更名后的领域"
+    sector.save()
+    officer.refresh_from_db()
+    officer.photo = "officers/photos/qian.jpg"
+    officer.save()
+
+    card = services.badge_card_by_token(token)
+    assert card is not None
+    assert (card.agency_name, card.sector_name, card.photo) == (
+        "更名后的执法局", "更名后的领域", "officers/photos/qian.jpg"
+    )
+    assert services.badge_display_drift() == 0
+
+
+def test_drift_is_counted_and_mended(make_officer: Any, sector: Any) -> None:
+    """A bulk update() bypasses the receivers: the drift check sees it, the refresh mends it."""
+    officer = make_officer("孙八")
+    cert = certificate_in("active", officer, sector)
+    services.badge_issue_for(cert)
+    type(officer.agency).objects.filter(pk=officer.agency.pk).update(name="批量改名")
+    assert services.badge_display_drift() == 1
+    assert services.badge_display_refresh() == 1
+    assert services.badge_display_drift() == 0
+    assert Badge.objects.get().agency_name == "批量改名"
+
+
+def test_the_card_reads_state_and_dates_live(make_officer: Any, sector: Any) -> None:
+    """Revocation shows at once: the card's state comes from the certificate row, not a copy."""
+    cert = certificate_in("active", make_officer(), sector)
+    token = services.badge_token(services.badge_issue_for(cert))
+    registry.certificate_revoke(actor=None, certificate=cert, reason="违法执法")
+    card = services.badge_card_by_token(token)
+    assert card is not None and card.state == "revoked"
