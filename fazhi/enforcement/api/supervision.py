@@ -102,11 +102,11 @@ class AlertStatsApi(APIView):
                    responses={200: dict})
     def get(self, request: Request) -> Response:
         qs = sel.alert_list_for(request.user, sel.AlertFilters.parse(request.query_params))
-        counts = sel.alert_counts_by_rule(qs)
+        summary = sel.alert_summary(qs)
         return Response({
-            "by_rule": [{"rule": r.code, "title": r.title, "count": counts.get(r.code, 0)}
+            "by_rule": [{"rule": r.code, "title": r.title, "count": summary.by_rule[r.code]}
                         for r in RULES],
-            "by_month": [{"month": m, "count": n} for m, n in sel.alert_monthly_trend(qs)],
+            "by_month": [{"month": m, "count": n} for m, n in summary.by_month],
         })
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fazhi.core.calendar import official_calendar
@@ -292,36 +292,50 @@ def alert_list_for(user: Any, filters: AlertFilters | None = None) -> QuerySet[A
     return qs
 
 
-def alert_counts_by_rule(qs: QuerySet[Alert]) -> dict[str, int]:
-    return dict(qs.order_by().values_list("rule").annotate(n=Count("id")).values_list("rule", "n"))
+@dataclass(frozen=True)
+class AlertSummary:
+    """What the alert list shows above its rows: alerts per rule (all time, in the filtered
+    scope), alerts opened per month over the last months (oldest first, zero-filled), total."""
+
+    by_rule: dict[str, int]
+    by_month: list[tuple[str, int]]
+    total: int
 
 
-def alert_monthly_trend(qs: QuerySet[Alert], *, months: int = 12,
-                        today: date | None = None) -> list[tuple[str, int]]:
-    """Alerts opened per month over the last `months` months (oldest first, zero-filled)."""
-    today = today or timezone.localdate()
+def _month_starts(today: date, months: int) -> list[date]:
+    """The first days of the last `months` months and of the month after today's."""
     first = date(today.year, today.month, 1)
     for _ in range(months - 1):
         first = (first - timedelta(days=1)).replace(day=1)
-    rows = (
-        qs.filter(opened_at__gte=_start_of(first))
-        .order_by()
-        .annotate(m=TruncMonth("opened_at"))
-        .values_list("m")
-        .annotate(n=Count("id"))
-        .values_list("m", "n")
-    )
-    counts = {}
-    for m, n in rows:
-        key = m.strftime("%Y-%m") if m else ""
-        counts[key] = counts.get(key, 0) + n
-    out = []
-    cursor = first
+    starts = [first]
     for _ in range(months):
-        key = cursor.strftime("%Y-%m")
-        out.append((key, counts.get(key, 0)))
-        cursor = (cursor + timedelta(days=32)).replace(day=1)
-    return out
+        starts.append((starts[-1] + timedelta(days=32)).replace(day=1))
+    return starts
+
+
+def alert_summary(qs: QuerySet[Alert], *, months: int = 12,
+                  today: date | None = None) -> AlertSummary:
+    """Counts per rule and per month in ONE aggregate query of filtered counts. A GROUP BY on
+    TruncMonth costs a Python call per row on SQLite (the timezone conversion), ≈ 100 ms per
+    100k alerts; range comparisons on `opened_at` run inside the database on both engines and
+    can use the (state, opened_at) index."""
+    from fazhi.enforcement.rules.supervision import RULES
+
+    starts = _month_starts(today or timezone.localdate(), months)
+    aggregates: dict[str, Any] = {"total": Count("id")}
+    for i, rule in enumerate(RULES):
+        aggregates[f"r{i}"] = Count("id", filter=Q(rule=rule.code))
+    for i in range(months):
+        aggregates[f"m{i}"] = Count(
+            "id",
+            filter=Q(opened_at__gte=_start_of(starts[i]), opened_at__lt=_start_of(starts[i + 1])),
+        )
+    row = qs.order_by().aggregate(**aggregates)
+    return AlertSummary(
+        by_rule={rule.code: row[f"r{i}"] for i, rule in enumerate(RULES)},
+        by_month=[(starts[i].strftime("%Y-%m"), row[f"m{i}"]) for i in range(months)],
+        total=row["total"],
+    )
 
 
 def alerts_for_case(case: Case) -> QuerySet[Alert]:

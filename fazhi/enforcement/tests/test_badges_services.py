@@ -210,4 +210,5 @@ def test_the_card_reads_state_and_dates_live(make_officer: Any, sector: Any) -> 
     token = services.badge_token(services.badge_issue_for(cert))
     registry.certificate_revoke(actor=None, certificate=cert, reason="违法执法")
     card = services.badge_card_by_token(token)
-    assert card is not None and card.state == "revoked"
+    assert card is not None
+    assert card.state == "revoked"

@@ -38,8 +38,8 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         ]
     )
     has_next = len(rows) > PAGE_SIZE
-    counts = sel.alert_counts_by_rule(qs)
-    trend = sel.alert_monthly_trend(qs)
+    summary = sel.alert_summary(qs)
+    counts, trend = summary.by_rule, summary.by_month
     peak = max((n for _m, n in trend), default=0) or 1
     query = request.GET.copy()
     query.pop("page", None)
@@ -53,7 +53,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         "rule_counts": [
             (r.code, r.title, counts.get(r.code, 0)) for r in RULES
         ],
-        "total": sum(counts.values()),
+        "total": summary.total,
         "trend": [(m, n, round(100 * n / peak)) for m, n in trend],
         "rules": [(r.code, r.title) for r in RULES],
         "states": [(str(k), v) for k, v in ALERT_STATE_LABELS.items()],
