@@ -4,6 +4,7 @@ from django.urls import path
 
 from fazhi.enforcement.api import authority as authority_api
 from fazhi.enforcement.api import cases as case_api
+from fazhi.enforcement.api import documents as documents_api
 from fazhi.enforcement.api import registry, supervision
 
 app_name = "enforcement-api"
@@ -79,6 +80,15 @@ urlpatterns: list = [
     path("cases/<int:pk>/extensions/", case_api.CaseExtensionApi.as_view(), name="case-extend"),
     path("cases/<int:pk>/revoke/", case_api.CaseRevokeApi.as_view(), name="case-revoke"),
     # -- documents (§5)
+    path(
+        "cases/<int:pk>/documents/", documents_api.CaseDocumentsApi.as_view(),
+        name="case-documents",
+    ),
+    path(
+        "cases/<int:pk>/documents/<int:doc_pk>/pdf/", documents_api.CaseDocumentPdfApi.as_view(),
+        name="case-document-pdf",
+    ),
+    path("cases/<int:pk>/case-code/", documents_api.CaseCodeApi.as_view(), name="case-code"),
     # -- disclosure (§6)
     # -- supervision (§7)
     path("alerts/", supervision.AlertListApi.as_view(), name="alert-list"),
