@@ -4,6 +4,7 @@ from django.urls import path
 
 from fazhi.enforcement.api import authority as authority_api
 from fazhi.enforcement.api import cases as case_api
+from fazhi.enforcement.api import disclosure as disclosure_api
 from fazhi.enforcement.api import documents as documents_api
 from fazhi.enforcement.api import registry, supervision
 
@@ -90,6 +91,23 @@ urlpatterns: list = [
     ),
     path("cases/<int:pk>/case-code/", documents_api.CaseCodeApi.as_view(), name="case-code"),
     # -- disclosure (§6)
+    path("disclosures/", disclosure_api.DisclosureListApi.as_view(), name="disclosure-list"),
+    path(
+        "disclosures/<int:pk>/", disclosure_api.DisclosureDetailApi.as_view(),
+        name="disclosure-detail",
+    ),
+    path(
+        "disclosures/<int:pk>/publish/", disclosure_api.DisclosurePublishApi.as_view(),
+        name="disclosure-publish",
+    ),
+    path(
+        "disclosures/<int:pk>/withdraw/", disclosure_api.DisclosureWithdrawApi.as_view(),
+        name="disclosure-withdraw",
+    ),
+    path(
+        "cases/<int:pk>/disclosure/", disclosure_api.CaseDisclosureApi.as_view(),
+        name="case-disclosure",
+    ),
     # -- supervision (§7)
     path("alerts/", supervision.AlertListApi.as_view(), name="alert-list"),
     path("alerts/stats/", supervision.AlertStatsApi.as_view(), name="alert-stats"),
