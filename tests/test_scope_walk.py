@@ -129,6 +129,8 @@ def world(org_tree: Any, make_user: Any) -> World:
             sector=o.baotou_market.sector, name="BTMARK-FVL", issuing_agency=o.baotou_market,
             valid_from=date(2026, 1, 1))),
     ]
+    # Disclosure (issue 4 §6): a published Baotou decision, for the back-office lists.
+    w.records.append(("BT", "BTMARK-DISCLOSURE", _bt_disclosure(w)))
     w.viewers = {
         "region_supervisor": make_user(
             "v-region", role="supervisor", scope="region", agency=o.hohhot_market
@@ -254,6 +256,51 @@ def _case_review_api(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]
     return [(review, {"pk": case.pk, "review_pk": review.pk})]
 
 
+def _case_document_api(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
+    """A stored document of the Baotou API case (issue 4 §5), for the PDF route."""
+    from django.utils import timezone
+
+    from fazhi.enforcement.models import CaseDocument
+
+    case = _bt_case_api(w, viewer)
+    if case is None:
+        return []
+    document = CaseDocument.objects.filter(case=case).first() or CaseDocument.objects.create(
+        case=case, kind="filing_approval", number="BTMARK-DOCUMENT", file="walk/none.pdf",
+        sha256="0" * 64, generated_at=timezone.now(),
+    )
+    return [(document, {"pk": case.pk, "doc_pk": document.pk})]
+
+
+def _bt_disclosure(w: World) -> Model:
+    """A published disclosure of a Baotou case (issue 4 §6), its violation a marker."""
+    from fazhi.enforcement.models import Case, Disclosure
+
+    agency = w.org.baotou_market
+    case, _ = Case.objects.get_or_create(
+        number="WALK-BT-DISC",
+        defaults={"agency": agency, "division": agency.government.division, "act_type": "penalty",
+                  "title": "包头案件 BTMARK-CASE-DISC", "state": "decided",
+                  "decided_on": date(2026, 3, 2)},
+    )
+    disclosure, _ = Disclosure.objects.get_or_create(
+        case=case,
+        defaults={"public_token": "walk-bt-disclosure", "agency": agency,
+                  "division": agency.government.division, "act_type": "penalty",
+                  "decision_number": "BTMARK-DECISION", "party_name": "某公司",
+                  "violation": "BTMARK-DISCLOSURE", "decided_on": date(2026, 3, 2),
+                  "due_on": date(2026, 3, 11), "state": "published"},
+    )
+    return disclosure
+
+
+def _disclosure_api(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
+    if "BT" not in FORBIDDEN_GROUPS[viewer]:
+        return []
+    disclosure = _bt_disclosure(w)
+    return [(disclosure, {"pk": disclosure.pk})]
+
+
 def _alert(w: World, viewer: str) -> list[tuple[Model, dict[str, Any]]]:
     """A supervision alert of the Baotou market agency (created on first use)."""
     if "BT" not in FORBIDDEN_GROUPS[viewer]:
@@ -282,6 +329,14 @@ DETAIL_OBJECTS: dict[str, Factory] = {
         "case-detail", "case-transitions", "case-review-request", "case-extend", "case-revoke",
     )},
     "enforcement-api:case-review-record": _case_review_api,
+    # -- documents, case code and disclosure API (issue 4 §5–6, §8)
+    **{f"enforcement-api:{name}": _case_api for name in (
+        "case-documents", "case-code", "case-disclosure",
+    )},
+    "enforcement-api:case-document-pdf": _case_document_api,
+    **{f"enforcement-api:{name}": _disclosure_api for name in (
+        "disclosure-detail", "disclosure-publish", "disclosure-withdraw",
+    )},
     # -- supervision alerts (issue 4 §7)
     "enforcement:alert-detail": _alert,
     "enforcement-api:alert-detail": _alert,
@@ -436,6 +491,7 @@ def test_the_walk_sees_what_is_in_scope(world: World) -> None:
         ("region_supervisor", "/orgs/agencies/", "BTMARK-AGENCY"),
         ("hohhot_supervisor", "/orgs/agencies/", "HHMARK-AGENCY"),
         ("hohhot_supervisor", "/api/v1/orgs/agencies/", "HHMARK-AGENCY"),
+        ("region_supervisor", "/api/v1/enforcement/disclosures/", "BTMARK-DISCLOSURE"),
     ]:
         body = _body(client_for(world.viewers[viewer]).get(url))
         assert marker.encode() in body, (viewer, url)

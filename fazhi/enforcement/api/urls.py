@@ -4,6 +4,8 @@ from django.urls import path
 
 from fazhi.enforcement.api import authority as authority_api
 from fazhi.enforcement.api import cases as case_api
+from fazhi.enforcement.api import disclosure as disclosure_api
+from fazhi.enforcement.api import documents as documents_api
 from fazhi.enforcement.api import registry, supervision
 
 app_name = "enforcement-api"
@@ -79,7 +81,33 @@ urlpatterns: list = [
     path("cases/<int:pk>/extensions/", case_api.CaseExtensionApi.as_view(), name="case-extend"),
     path("cases/<int:pk>/revoke/", case_api.CaseRevokeApi.as_view(), name="case-revoke"),
     # -- documents (§5)
+    path(
+        "cases/<int:pk>/documents/", documents_api.CaseDocumentsApi.as_view(),
+        name="case-documents",
+    ),
+    path(
+        "cases/<int:pk>/documents/<int:doc_pk>/pdf/", documents_api.CaseDocumentPdfApi.as_view(),
+        name="case-document-pdf",
+    ),
+    path("cases/<int:pk>/case-code/", documents_api.CaseCodeApi.as_view(), name="case-code"),
     # -- disclosure (§6)
+    path("disclosures/", disclosure_api.DisclosureListApi.as_view(), name="disclosure-list"),
+    path(
+        "disclosures/<int:pk>/", disclosure_api.DisclosureDetailApi.as_view(),
+        name="disclosure-detail",
+    ),
+    path(
+        "disclosures/<int:pk>/publish/", disclosure_api.DisclosurePublishApi.as_view(),
+        name="disclosure-publish",
+    ),
+    path(
+        "disclosures/<int:pk>/withdraw/", disclosure_api.DisclosureWithdrawApi.as_view(),
+        name="disclosure-withdraw",
+    ),
+    path(
+        "cases/<int:pk>/disclosure/", disclosure_api.CaseDisclosureApi.as_view(),
+        name="case-disclosure",
+    ),
     # -- supervision (§7)
     path("alerts/", supervision.AlertListApi.as_view(), name="alert-list"),
     path("alerts/stats/", supervision.AlertStatsApi.as_view(), name="alert-stats"),

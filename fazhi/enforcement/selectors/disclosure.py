@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from fazhi.core.scope import scoped
@@ -141,6 +142,48 @@ def disclosure_list_for(user: Any, filters: Mapping[str, str]) -> QuerySet[Discl
     if filters.get("overdue"):
         qs = qs.filter(state=Disclosure.State.PENDING, due_on__lt=timezone.localdate())
     return qs.order_by("state", "due_on", "-id")
+
+
+def disclosure_search_for(user: Any, filters: Mapping[str, Any]) -> QuerySet[Disclosure]:
+    """Back office (API): the disclosures of the user's scope, newest decision first.
+
+    Filters: ``division`` (code: that division and below), ``agency`` (id), ``sector`` (id or
+    code), ``state``, ``overdue`` (pending past its due day), ``date_from`` / ``date_to`` (the
+    decision day, both included; dates or ISO strings), ``q`` (part of the violation). Ordered by
+    (-decided_on, -id) so a keyset/cursor page reads one slice and nothing counts the table.
+    """
+    qs = scoped(Disclosure.objects.select_related("agency", "sector", "division", "case"), user)
+    division = str(filters.get("division") or "").strip()
+    if division:
+        qs = qs.filter(division__path__startswith=_division_path(division))
+    if filters.get("agency"):
+        qs = qs.filter(agency_id=filters["agency"])
+    sector = str(filters.get("sector") or "").strip()
+    if sector:
+        qs = qs.filter(sector_id=sector) if sector.isdigit() else qs.filter(sector__code=sector)
+    if filters.get("state") in Disclosure.State.values:
+        qs = qs.filter(state=filters["state"])
+    if filters.get("overdue"):
+        qs = qs.filter(state=Disclosure.State.PENDING, due_on__lt=timezone.localdate())
+    for key, lookup in (("date_from", "decided_on__gte"), ("date_to", "decided_on__lte")):
+        value = filters.get(key)
+        day = value if isinstance(value, date) else _parse_date(str(value or ""))
+        if day:
+            qs = qs.filter(**{lookup: day})
+    q = str(filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(violation__contains=q[:100])
+    return qs.order_by("-decided_on", "-id")
+
+
+def disclosure_detail_for(user: Any, pk: Any) -> Disclosure:
+    """One disclosure of the user's scope; 404 outside it (no existence oracle, ACC-2)."""
+    try:
+        return scoped(
+            Disclosure.objects.select_related("agency", "sector", "division", "case"), user
+        ).get(pk=pk)
+    except (Disclosure.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("disclosure") from exc
 
 
 # --------------------------------------------------------------------------- ex-ante lists
