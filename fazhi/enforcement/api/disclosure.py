@@ -25,18 +25,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fazhi.enforcement.api.cases import ACTING_ROLES, _errors
+from fazhi.enforcement.api.cases import _errors
 from fazhi.enforcement.api.documents import CaseScopedApi
 from fazhi.enforcement.models import Disclosure
 from fazhi.enforcement.selectors import disclosure as selectors
 from fazhi.enforcement.services import disclosure as services
+from fazhi.enforcement.services.duty import DISCLOSURE_DUTY, require_agency_duty
 
 # --- serializers ---------------------------------------------------------------------------------
 
@@ -145,14 +146,6 @@ NO_REASON = gettext_noop(
 )
 
 
-def _require_duty(user: Any, agency_id: int) -> None:
-    """Who enforces publishes (谁执法谁公示): officers and leaders of the deciding agency."""
-    if getattr(user, "agency_id", None) != agency_id or not user.has_role(*ACTING_ROLES):
-        raise PermissionDenied(
-            _("Only officers and leaders of the deciding agency publish or withdraw its decisions.")
-        )
-
-
 def _publish(user: Any, disclosure: Disclosure | None, case: Any) -> None:
     """Publish the case's disclosure. Publishing again is a no-op; a withdrawn decision is not
     put back (the page offers publishing for pending ones only)."""
@@ -238,7 +231,7 @@ class DisclosurePublishApi(DisclosureScopedApi):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        _require_duty(request.user, self.disclosure.agency_id)
+        require_agency_duty(request.user, self.disclosure.agency_id, DISCLOSURE_DUTY)
         _publish(request.user, self.disclosure, self.disclosure.case)
         return Response(
             DisclosureDetailSerializer(selectors.disclosure_detail_for(request.user, pk)).data
@@ -260,7 +253,7 @@ class DisclosureWithdrawApi(DisclosureScopedApi):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        _require_duty(request.user, self.disclosure.agency_id)
+        require_agency_duty(request.user, self.disclosure.agency_id, DISCLOSURE_DUTY)
         form = WithdrawSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         reason = form.validated_data["reason"].strip()
@@ -312,7 +305,7 @@ class CaseDisclosureApi(CaseScopedApi):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        _require_duty(request.user, self.case.agency_id)
+        require_agency_duty(request.user, self.case.agency_id, DISCLOSURE_DUTY)
         existing = self._disclosure()
         _publish(request.user, existing, self.case)
         code = status.HTTP_201_CREATED if existing is None else status.HTTP_200_OK

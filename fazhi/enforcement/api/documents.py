@@ -26,11 +26,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fazhi.audit.services import audit_record
-from fazhi.enforcement.api.cases import _errors, _require_acting
+from fazhi.enforcement.api.cases import _errors
 from fazhi.enforcement.models import Case, CaseDocument, DocumentKind
 from fazhi.enforcement.selectors import documents as selectors
 from fazhi.enforcement.selectors.cases import case_detail_for
 from fazhi.enforcement.services import documents as services
+from fazhi.enforcement.services.duty import require_agency_duty
 
 # --- serializers ---------------------------------------------------------------------------------
 
@@ -124,7 +125,7 @@ class CaseDocumentsApi(CaseScopedApi):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        _require_acting(request.user)
+        require_agency_duty(request.user, self.case.agency_id)
         form = DocumentGenerateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:

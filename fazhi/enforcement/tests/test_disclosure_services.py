@@ -162,6 +162,12 @@ def test_back_office_list_is_scoped_and_flags_overdue(
     # publish from the list, scoped
     url = reverse("enforcement:disclosure-publish", args=[other.pk])
     assert client.post(url).status_code == 404
+    # who enforces publishes (谁执法谁公示): a supervisor over the agency sees, but may not act
+    watcher = make_user("watcher", role="supervisor", scope="division", division=org_tree.hohhot)
+    client.force_login(watcher)
+    assert client.post(reverse("enforcement:disclosure-publish", args=[own.pk])).status_code == 403
+    assert Disclosure.objects.get(case=own).state != "published"
+    client.force_login(user)
     client.post(reverse("enforcement:disclosure-publish", args=[own.pk]))
     assert Disclosure.objects.get(case=own).state == "published"
     # withdraw needs a reason, and stays in scope
@@ -170,6 +176,10 @@ def test_back_office_list_is_scoped_and_flags_overdue(
     url = reverse("enforcement:disclosure-withdraw", args=[foreign.pk])
     assert client.post(url, {"reason": "x"}).status_code == 404
     d = Disclosure.objects.get(case=own)
+    client.force_login(watcher)
+    withdraw = reverse("enforcement:disclosure-withdraw", args=[d.pk])
+    assert client.post(withdraw, {"reason": "x"}).status_code == 403
+    client.force_login(user)
     client.post(reverse("enforcement:disclosure-withdraw", args=[d.pk]), {"reason": ""})
     d.refresh_from_db()
     assert d.state == "published"

@@ -265,6 +265,11 @@ def test_panel_generate_and_download_are_scoped(
     url = reverse("enforcement:document-generate", args=[case.pk])
     assert client.post(url, {"kind": "filing_approval"}).status_code == 404
     assert not CaseDocument.objects.exists()
+    # a supervisor whose scope covers the case sees it but does not act for its agency
+    watcher = make_user("watcher", role="supervisor", scope="division", division=org_tree.hohhot)
+    client.force_login(watcher)
+    assert client.post(url, {"kind": "filing_approval"}).status_code == 403
+    assert not CaseDocument.objects.exists()
     client.force_login(own)
     response = client.post(url, {"kind": "filing_approval"})
     assert response.status_code == 302

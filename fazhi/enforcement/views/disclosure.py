@@ -15,6 +15,7 @@ from fazhi.core.scope import scoped
 from fazhi.enforcement.models import Case, Disclosure
 from fazhi.enforcement.selectors.disclosure import disclosure_list_for
 from fazhi.enforcement.services.disclosure import disclosure_publish, disclosure_withdraw
+from fazhi.enforcement.services.duty import DISCLOSURE_DUTY, require_agency_duty
 
 PAGE_SIZE = 50
 
@@ -44,6 +45,8 @@ def disclosure_publish_view(request: HttpRequest, case_pk: int) -> HttpResponse:
         raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    # who enforces publishes (谁执法谁公示)
+    require_agency_duty(request.user, case.agency_id, DISCLOSURE_DUTY)
     try:
         disclosure_publish(actor=request.user, case=case)
     except ValidationError as exc:
@@ -60,6 +63,7 @@ def disclosure_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    require_agency_duty(request.user, disclosure.agency_id, DISCLOSURE_DUTY)
     reason = request.POST.get("reason", "").strip()
     if not reason:
         messages.error(

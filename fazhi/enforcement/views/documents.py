@@ -11,6 +11,7 @@ from fazhi.audit.services import audit_record
 from fazhi.core.scope import scoped
 from fazhi.enforcement.models import Case, CaseDocument
 from fazhi.enforcement.services.documents import document_generate
+from fazhi.enforcement.services.duty import require_agency_duty
 
 
 def _case_page(case: Case) -> str:
@@ -28,6 +29,7 @@ def document_create(request: HttpRequest, case_pk: int) -> HttpResponse:
         raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    require_agency_duty(request.user, case.agency_id)  # supervisors watch; the agency acts
     try:
         kind = request.POST.get("kind", "")
         document = document_generate(actor=request.user, case=case, kind=kind)
