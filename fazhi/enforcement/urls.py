@@ -72,6 +72,7 @@ urlpatterns: list = [
     path("cases/<int:pk>/review/record/", case_views.legal_review_record,
          name="case-review-record"),
     path("cases/<int:pk>/extend/", case_views.case_extend, name="case-extend"),
+    path("cases/<int:pk>/revoke/", case_views.case_revoke, name="case-revoke"),
     # -- documents (§5)
     path("cases/<int:case_pk>/documents/generate/", documents_views.document_create,
          name="document-generate"),
