@@ -110,6 +110,7 @@ def test_leader_revokes_a_decision_from_the_case_page(world: CaseWorld, decided:
     html = shown.content.decode()
     assert "决定已撤销" in " ".join(str(m) for m in shown.context["messages"])
     assert shown.context["case"].get_state_display() in html
+    assert '<span class="badge error" id="case-revoked">决定已撤销</span>' in html
     assert "复议机关决定撤销该处罚决定" in html
     withdrawal = html.split('id="disclosure-withdrawal"', 1)[1].split("</dd>", 1)[0]
     assert disclosure.withdraw_due_on.strftime("%Y-%m-%d") in withdrawal
