@@ -20,11 +20,15 @@ urlpatterns: list = [
     path("officers/<int:pk>/", registry.OfficerDetailView.as_view(), name="officer-detail"),
     path("officers/<int:pk>/certificates/apply/", registry.CertificateApplyView.as_view(),
          name="certificate-apply"),
+    path("officers/<int:pk>/training/", registry.TrainingRecordView.as_view(),
+         name="officer-training"),
     path("certificates/<int:pk>/step/", registry.CertificateActionView.as_view(),
          name="certificate-step"),
     path("registry/import/", registry.ImportView.as_view(), name="registry-import"),
     path("registry/template.xlsx", registry.TemplateView.as_view(), name="registry-template"),
     path("registry/export.xlsx", registry.ExportView.as_view(), name="registry-export"),
+    path("registry/training.xlsx", registry.TrainingExportView.as_view(),
+         name="registry-training-export"),
     # -- badges: printable badge PDF (§2); the public verify page is under portal:
     path("certificates/<int:pk>/badge.pdf", BadgePdfView.as_view(), name="badge-pdf"),
     # -- authority lists, discretion benchmarks, first-violation lists (§3)
@@ -72,6 +76,7 @@ urlpatterns: list = [
     path("cases/<int:pk>/review/record/", case_views.legal_review_record,
          name="case-review-record"),
     path("cases/<int:pk>/extend/", case_views.case_extend, name="case-extend"),
+    path("cases/<int:pk>/revoke/", case_views.case_revoke, name="case-revoke"),
     # -- documents (§5)
     path("cases/<int:case_pk>/documents/generate/", documents_views.document_create,
          name="document-generate"),

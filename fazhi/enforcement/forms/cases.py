@@ -439,3 +439,21 @@ class ExtensionForm(forms.Form):
             raise ValidationError(_("Give the reason for the extension."))
         return reason
 
+
+class RevokeDecisionForm(forms.Form):
+    """Why the decision is revoked or changed: a reconsideration or court decision, or the agency
+    correcting itself (《行政处罚法》第四十八条第二款: the disclosed decision is then withdrawn
+    within 3 working days). The service checks the case is decided and records the step."""
+
+    reason = forms.CharField(
+        label=_("Reason for revoking or changing the decision"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_(
+            "Name the decision that revoked or changed it (reconsideration decision, judgment, "
+            "the agency's own correction) and its number."
+        ),
+        error_messages={
+            "required": _("Give the reason for revoking the decision (《行政处罚法》第四十八条).")
+        },
+    )

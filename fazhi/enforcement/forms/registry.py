@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -97,3 +98,65 @@ class ImportForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The workbook is larger than 30 MB."))
         return upload
+
+
+#: Most hours one record may carry: a year of full-time study is about 2,000 hours, a rotation
+#: course a few dozen; more than this in one entry is a typing error.
+TRAINING_HOURS_MAX = Decimal(1000)
+#: The first year the registry takes (TrainingRecord's check constraint).
+TRAINING_FIRST_YEAR = 2000
+
+
+class TrainingRecordForm(forms.Form):
+    """Hours of in-service training an officer completed (≥ 60 a year, national outline
+    2021–2025 [P]; rulebook §8). Checks what a form can know; services.registry.training_record
+    writes it with its audit entry."""
+
+    year = forms.IntegerField(
+        label=_("Year"),
+        error_messages={"required": _("Give the year of the training.")},
+    )
+    hours = forms.DecimalField(
+        label=_("Hours"),
+        max_digits=5,
+        decimal_places=1,
+        error_messages={"required": _("Give the training hours.")},
+    )
+    course = forms.CharField(
+        label=_("Course"),
+        max_length=200,
+        error_messages={"required": _("Name the course or training.")},
+    )
+
+    def __init__(self, *args: Any, this_year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.this_year = this_year
+        self.fields["year"].initial = this_year
+        self.fields["year"].widget.attrs.update({"min": TRAINING_FIRST_YEAR, "max": this_year})
+        self.fields["hours"].widget.attrs.update(
+            {"min": "0.5", "max": TRAINING_HOURS_MAX, "step": "0.5"}
+        )
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if year > self.this_year:
+            raise forms.ValidationError(
+                _("Training cannot be recorded for a future year (this year is %(year)s)."),
+                params={"year": self.this_year},
+            )
+        if year < TRAINING_FIRST_YEAR:
+            raise forms.ValidationError(
+                _("Give a year from %(year)s on."), params={"year": TRAINING_FIRST_YEAR}
+            )
+        return year
+
+    def clean_hours(self) -> Decimal:
+        hours = self.cleaned_data["hours"]
+        if hours <= 0:
+            raise forms.ValidationError(_("Training hours must be more than zero."))
+        if hours > TRAINING_HOURS_MAX:
+            raise forms.ValidationError(
+                _("At most %(max)s hours in one record; split a longer programme by course."),
+                params={"max": TRAINING_HOURS_MAX},
+            )
+        return hours

@@ -42,6 +42,7 @@ from fazhi.enforcement.forms.cases import (
     ExtensionForm,
     LegalReviewRecordForm,
     LegalReviewRequestForm,
+    RevokeDecisionForm,
     TransitionForm,
 )
 from fazhi.enforcement.models import (
@@ -51,7 +52,7 @@ from fazhi.enforcement.models import (
     LegalReview,
     Officer,
 )
-from fazhi.enforcement.rules.cases import major_reason_label
+from fazhi.enforcement.rules.cases import DECIDED_STATES, major_reason_label
 from fazhi.enforcement.rules.discretion import NO_PENALTY_LABELS
 from fazhi.enforcement.rules.enums import (
     ACT_TYPE_LABELS,
@@ -91,6 +92,13 @@ def _wide(user: Any) -> bool:
 def _may_act(user: Any, case: Case) -> bool:
     """Only staff of the case's own agency move it; supervisors watch (DESIGN §2: scope ≠ duty)."""
     return user.agency_id == case.agency_id and user.has_role(*ACTING_ROLES)
+
+
+def _may_revoke(user: Any, case: Case) -> bool:
+    """Who records that a decision was revoked or changed (《行政处罚法》第四十八条): the agency's
+    leader, as the API allows (CaseRevokeApi: agency leaders), and, as for every action on these
+    pages, only of the case's own agency (`_may_act`); the decided state is the service's check."""
+    return _may_act(user, case) and user.has_role(Role.AGENCY_LEADER)
 
 
 def _case_or_404(user: Any, pk: int) -> Case:
@@ -465,6 +473,7 @@ def _detail_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         and case.state in REVIEWABLE_STATES and not any(not r.result for r in reviews),
         "may_extend": may_act and user.has_role(Role.AGENCY_LEADER) and bool(case.filed_on)
         and case.state in REVIEWABLE_STATES,
+        "may_revoke": _may_revoke(user, case) and case.state in DECIDED_STATES,
         "penalty_labels": [str(PENALTY_TYPE_LABELS.get(t, t)) for t in case.penalty_types or []],
         "major_labels": [major_reason_label(r) for r in case.major_reasons or []],
         "no_penalty_label": NO_PENALTY_LABELS.get(case.no_penalty_ground, case.no_penalty_ground)
@@ -626,3 +635,36 @@ def case_extend(request: HttpRequest, pk: int) -> HttpResponse:
         status=400 if form.errors else 200,
     )
 
+
+def case_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the form (an htmx fragment under the case page's steps, or a page of its own); POST:
+    record that the decision was revoked or changed. The case ends as terminated and its public
+    disclosure is withdrawn, due within 3 working days (《行政处罚法》第四十八条第二款;
+    services.cases.case_revoke_decision → services.disclosure.disclosure_after_transition)."""
+    case = _case_or_404(request.user, pk)
+    if not _may_revoke(request.user, case):
+        raise PermissionDenied(
+            _("Only the agency's leader records that a decision was revoked or changed.")
+        )
+    form = RevokeDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_services.case_revoke_decision(
+                actor=request.user, case=case, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Decision revoked: the case is terminated and its public disclosure is "
+                    "withdrawn (《行政处罚法》第四十八条第二款)."
+                ),
+            )
+            return HttpResponseRedirect(reverse("enforcement:case-detail", args=[case.pk]))
+    context = {"case": case, "form": form, "offered": case.state in DECIDED_STATES}
+    template = (
+        "enforcement/cases/_revoke_form.html" if request.htmx else "enforcement/cases/revoke.html"
+    )
+    return render(request, template, context, status=400 if form.errors else 200)

@@ -7,12 +7,15 @@ whatever the method), then checks the method and the user's role (403).
 
 from __future__ import annotations
 
+import io
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model
+from django.db.models import DecimalField, Model, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,8 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from fazhi.accounts.rules.roles import Role
 from fazhi.audit.services import audit_record
 from fazhi.core.redaction import redact
+from fazhi.core.spreadsheet import spreadsheet_safe
 from fazhi.enforcement import excel
 from fazhi.enforcement.forms.registry import (
     CERTIFICATE_ACTIONS,
@@ -30,14 +35,17 @@ from fazhi.enforcement.forms.registry import (
     ImportForm,
     SubjectCreateForm,
     SubjectForm,
+    TrainingRecordForm,
 )
 from fazhi.enforcement.models import Certificate, Officer
 from fazhi.enforcement.models.registry import EnforcementSubject
 from fazhi.enforcement.rules.certificates import (
     EVENT_LABELS,
     STATE_LABELS,
+    TRAINING_HOURS_TARGET,
     CertificateTransitionError,
     can_transition,
+    training_shortfall,
 )
 from fazhi.enforcement.selectors import registry as selectors
 from fazhi.enforcement.services import registry as services
@@ -243,14 +251,19 @@ class OfficerDetailView(ScopedObjectView):
             ]
             rows.append({"certificate": c, "actions": actions})
         may_apply = services.may_certificate_action(user, "apply") and not officer.is_auxiliary
+        this_year = timezone.localdate().year
+        training = selectors.officer_training_years(officer, this_year=this_year)
         return render(request, "enforcement/registry/officer_detail.html", {
             "officer": officer,
             "resident_id_masked": (
                 redact(officer.resident_id) if services.may_see_resident_ids(user) else ""
             ),
             "rows": rows,
-            "training": selectors.officer_training_years(
-                officer, this_year=timezone.localdate().year
+            "training": training,
+            "training_this_year": next(t for t in training if t.year == this_year),
+            "training_form": (
+                TrainingRecordForm(this_year=this_year)
+                if may_record_training(user, officer) else None
             ),
             "can_act": selectors.officer_can_act(officer, timezone.localdate()),
             "apply_form": CertificateApplyForm() if may_apply else None,
@@ -400,4 +413,179 @@ class ExportView(View):
         )
         response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{what}.xlsx"'
+        return response
+
+
+# --- training hours (执法人员培训学时, ≥ 60 a year) ----------------------------------------------
+
+
+def may_record_training(user: Any, officer: Officer) -> bool:
+    """Who records an officer's in-service training hours (≥ 60 a year, national outline
+    2021–2025 [P]; rulebook §8).
+
+    - The agency that employs the officer organises and attests its staff's rotation training, so
+      its **leader** records it, for officers of the leader's own agency only: a scope grant lets
+      a leader see other agencies' officers, it does not make the leader their employer (the same
+      rule as the case pages, where scope is not duty).
+    - The Department's **supervisor** keeps the registry (it issues and revokes certificates and
+      registers subjects: `CERTIFICATE_ACTION_ROLES`, `SUBJECT_WRITE_ROLES`) and records the
+      province-run courses, for any officer in the supervisor's data scope (the view looked the
+      officer up through `scoped()` first, so outside it is 404).
+    - Officers do not attest their own hours; legal reviewers and others have no part in it.
+
+    No `may_*` rule of services.registry fits as it is: `may_certificate_action(user, "apply")`
+    and `may_import_officers` grant any agency leader for any officer in scope, and
+    `may_write_subjects` leaves the agency out; so the rule lives here until services.registry
+    gets a `may_record_training` the API can share.
+    """
+    if user.has_role(Role.SUPERVISOR):
+        return True
+    return user.has_role(Role.AGENCY_LEADER) and user.agency_id == officer.agency_id
+
+
+def _hours_text(hours: Decimal) -> str:
+    """42.0 → "42", 42.5 → "42.5"."""
+    return format(Decimal(hours).normalize(), "f")
+
+
+class TrainingRecordView(ScopedObjectView):
+    """GET: the form on a page of its own; POST: record the hours (services.training_record,
+    with its audit entry) and go back to the officer page; a refused entry is shown on the form
+    page with its Chinese message (400) and nothing is written."""
+
+    model = Officer
+    allowed_methods = ("get", "post")
+
+    def get_object(self, request: HttpRequest, pk: int) -> Officer:
+        return selectors.officer_get_for(request.user, pk)
+
+    def _form(self, request: HttpRequest, data: Any = None) -> TrainingRecordForm:
+        if not may_record_training(request.user, self.object):
+            raise PermissionDenied(
+                _("Only the leader of the officer's agency or a supervisor records training.")
+            )
+        return TrainingRecordForm(data, this_year=timezone.localdate().year)
+
+    def _render(self, request: HttpRequest, form: TrainingRecordForm) -> HttpResponse:
+        this_year = timezone.localdate().year
+        training = selectors.officer_training_years(self.object, this_year=this_year)
+        return render(
+            request,
+            "enforcement/registry/training_form.html",
+            {
+                "officer": self.object,
+                "form": form,
+                "training_this_year": next(t for t in training if t.year == this_year),
+            },
+            status=400 if form.errors else 200,
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._render(request, self._form(request))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = self._form(request, request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.training_record(
+                    actor=request.user,
+                    officer=self.object,
+                    year=d["year"],
+                    hours=d["hours"],
+                    course=d["course"],
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc.messages)
+            else:
+                total = selectors.training_hours(self.object, d["year"])
+                messages.success(
+                    request,
+                    _("Training recorded: %(hours)s of %(target)s hours in %(year)s.")
+                    % {
+                        "hours": _hours_text(total),
+                        "target": TRAINING_HOURS_TARGET,
+                        "year": d["year"],
+                    },
+                )
+                return redirect("enforcement:officer-detail", pk=self.object.pk)
+        return self._render(request, form)
+
+
+def _training_year(request: HttpRequest) -> int:
+    """?year=, from 2000 to this year; anything else is this year."""
+    this_year = timezone.localdate().year
+    text = request.GET.get("year", "").strip()
+    if text.isdigit() and 2000 <= int(text) <= this_year:
+        return int(text)
+    return this_year
+
+
+class TrainingExportView(View):
+    """GET ?year= (+ the officer list's filters, e.g. agency=): each officer's training hours
+    that year against the 60-hour target, as a workbook. Scoped like the officer list (the
+    export of ExportView's officers, plus one SUM per officer in the same query), written row by
+    row in openpyxl's write-only mode."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        from openpyxl import Workbook
+
+        year = _training_year(request)
+        filters = {k: request.GET.get(k, "").strip() for k in selectors.OFFICER_FILTER_KEYS}
+        if filters["agency"] and not filters["agency"].isdigit():
+            filters["agency"] = "0"
+        officers = selectors.officer_list_for(request.user, filters).annotate(
+            year_hours=Coalesce(
+                Sum("training__hours", filter=Q(training__year=year)),
+                Value(Decimal(0)),
+                output_field=DecimalField(max_digits=7, decimal_places=1),
+            )
+        )
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(_("Training hours"))
+        sheet.append(
+            [
+                _("Agency"),
+                _("Officer name"),
+                _("Auxiliary staff"),
+                _("Year"),
+                _("Hours"),
+                _("Yearly target"),
+                _("Missing"),
+            ]
+        )
+        for o in officers.iterator(chunk_size=2000):
+            hours = Decimal(o.year_hours or 0)
+            sheet.append(
+                [
+                    spreadsheet_safe(v)
+                    for v in (
+                        o.agency.name,
+                        o.name,
+                        _("Yes") if o.is_auxiliary else _("No"),
+                        year,
+                        float(hours),
+                        TRAINING_HOURS_TARGET,
+                        float(training_shortfall(hours)),
+                    )
+                ]
+            )
+        buffer = io.BytesIO()
+        book.save(buffer)
+        audit_record(
+            actor=request.user,
+            action="enforcement.registry.export",
+            request=request,
+            detail={
+                "what": "training",
+                "year": year,
+                "filters": {k: v for k, v in filters.items() if v},
+            },
+        )
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="training-{year}.xlsx"'
         return response
