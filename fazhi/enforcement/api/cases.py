@@ -36,6 +36,7 @@ from fazhi.enforcement.models import AuthorityItem, Case, LegalReview, Officer
 from fazhi.enforcement.rules.enums import ACT_TYPE_LABELS, CASE_STATE_LABELS, PROCEDURE_LABELS
 from fazhi.enforcement.selectors.cases import case_detail_for, case_list_for, case_page
 from fazhi.enforcement.services import cases as services
+from fazhi.enforcement.services.duty import may_revoke_decision
 from fazhi.orgs.models import Agency
 
 #: Roles that may open and move cases (officers and their leaders); reviewers record opinions.
@@ -333,7 +334,7 @@ class CaseExtensionApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         case = case_detail_for(request.user, pk)  # 404 outside scope, before any 403
-        if not request.user.has_role("agency_leader"):
+        if not may_revoke_decision(request.user, case):  # the case's own agency's leader
             raise PermissionDenied()
         form = ExtensionInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -348,7 +349,7 @@ class CaseExtensionApi(APIView):
 
 class CaseRevokeApi(APIView):
     """GET: the case as it stands. POST: record that the decision was revoked or changed
-    (art. 48); agency leaders only."""
+    (art. 48); the leader of the case's own agency only."""
 
     @extend_schema(operation_id="enforcement_case_revoke_state", responses=CaseDetailSerializer)
     def get(self, request: Request, pk: int) -> Response:
@@ -361,7 +362,7 @@ class CaseRevokeApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         case = case_detail_for(request.user, pk)  # 404 outside scope, before any 403
-        if not request.user.has_role("agency_leader"):
+        if not may_revoke_decision(request.user, case):  # the case's own agency's leader
             raise PermissionDenied()
         form = RevokeInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)

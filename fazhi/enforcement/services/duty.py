@@ -35,3 +35,10 @@ def require_agency_duty(user: Any, agency_id: int | None, message: Any = CASE_DU
     """Raise PermissionDenied (with `message`) unless `user` acts for the agency `agency_id`."""
     if not may_act_for_agency(user, agency_id):
         raise PermissionDenied(str(message))
+
+
+def may_revoke_decision(user: Any, case: Any) -> bool:
+    """Who records that a case's decision was revoked or changed (《行政处罚法》第四十八条): the
+    leader of the case's own agency (a leader whose scope covers other agencies only watches
+    theirs). Whether the case is decided is the service's check."""
+    return may_act_for_agency(user, case.agency_id) and user.has_role("agency_leader")

@@ -195,3 +195,27 @@ def test_button_offered_in_every_decided_state(world: CaseWorld, decided: Case) 
     page = client_of(world.leader).get(_url(decided))
     assert page.context["may_revoke"]
     assert 'id="revoke-link"' in page.content.decode()
+
+
+def test_the_api_allows_only_the_case_agencys_leader(
+    world: CaseWorld, decided: Case, make_user: Any
+) -> None:
+    """CaseRevokeApi shares the page's rule (services.duty.may_revoke_decision): a leader of
+    another agency whose scope grant covers the case sees it (200) but may not revoke (403)."""
+    url = f"/api/v1/enforcement/cases/{decided.pk}/revoke/"
+    wide_leader = make_user(
+        "revoke-wide-leader", role="agency_leader", scope="division",
+        division=world.org.hohhot, agency=world.org.hohhot_market,
+    )
+    client = client_of(wide_leader)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"reason": "复议决定撤销"}, content_type="application/json")
+    assert response.status_code == 403
+    decided.refresh_from_db()
+    assert decided.state == "decided"
+    response = client_of(world.leader).post(
+        url, {"reason": "复议决定撤销"}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    decided.refresh_from_db()
+    assert decided.state == "terminated"

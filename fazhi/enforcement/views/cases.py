@@ -64,6 +64,7 @@ from fazhi.enforcement.rules.enums import (
 )
 from fazhi.enforcement.selectors import cases as case_selectors
 from fazhi.enforcement.services import cases as case_services
+from fazhi.enforcement.services.duty import may_revoke_decision
 from fazhi.orgs import selectors as org_selectors
 
 PER_PAGE = 30
@@ -95,10 +96,9 @@ def _may_act(user: Any, case: Case) -> bool:
 
 
 def _may_revoke(user: Any, case: Case) -> bool:
-    """Who records that a decision was revoked or changed (《行政处罚法》第四十八条): the agency's
-    leader, as the API allows (CaseRevokeApi: agency leaders), and, as for every action on these
-    pages, only of the case's own agency (`_may_act`); the decided state is the service's check."""
-    return _may_act(user, case) and user.has_role(Role.AGENCY_LEADER)
+    """Who records that a decision was revoked or changed: services.duty.may_revoke_decision,
+    shared with CaseRevokeApi."""
+    return may_revoke_decision(user, case)
 
 
 def _case_or_404(user: Any, pk: int) -> Case:
