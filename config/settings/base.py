@@ -167,7 +167,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 FAZHI_LOCKOUT_WINDOW = timedelta(minutes=15)
 FAZHI_IP_FAILURE_LIMIT = 20
 
-# Idle timeout (security.md SESS-1): 30 minutes, 15 for the three administrators.
+# Idle timeout (security.md SESS-1): 30 minutes, 15 for the three administrators. Activity is
+# recorded at most once a minute (fazhi.accounts.middleware.ACTIVITY_RESOLUTION_SECONDS), so a
+# session may end up to a minute early, never late; the clocks start at login (accounts.signals).
 FAZHI_IDLE_TIMEOUT = timedelta(minutes=env_int("FAZHI_IDLE_MINUTES", 30))
 FAZHI_ADMIN_IDLE_TIMEOUT = timedelta(minutes=15)
 FAZHI_SESSION_MAX_AGE = timedelta(hours=12)  # absolute lifetime, however active (SESS-1)

@@ -8,7 +8,10 @@ class AccountsConfig(AppConfig):
     default = True
 
     def ready(self) -> None:
-        from fazhi.accounts import checks  # noqa: F401 - registers the deploy checks
+        from fazhi.accounts import (
+            checks,  # noqa: F401 - registers the deploy checks
+            signals,  # noqa: F401 - starts the session clocks at login
+        )
         from fazhi.accounts.audit_actions import ACTIONS
         from fazhi.audit.actions import register_all
 

@@ -9,16 +9,34 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-_LAST_SEEN = "fazhi_last_seen"
+LAST_SEEN = "fazhi_last_seen"
 SESSION_STARTED = "fazhi_started"
+
+# Activity is recorded at most once a minute. Writing the time on every request made
+# SessionMiddleware save the session on every signed-in page (three queries: savepoint or BEGIN,
+# UPDATE django_session, release or COMMIT), against performance.md B7's 10 queries a page. The
+# cost: idle time is counted from up to a minute before the last page, so a session can end up to
+# a minute early (after 29-30 min, 14-15 min for the admins), never late (security.md SESS-1).
+# The absolute lifetime counts from login and is unaffected.
+ACTIVITY_RESOLUTION_SECONDS = 60
+
+
+def mark_session_start(session: SessionBase, now: float) -> None:
+    """Start the absolute lifetime and the idle clock (called at login, fazhi.accounts.signals)."""
+    session[SESSION_STARTED] = now
+    session[LAST_SEEN] = now
 
 
 class IdleTimeoutMiddleware:
     """Log out a session idle longer than FAZHI_IDLE_TIMEOUT (15 min for the three admins) or
-    older than FAZHI_SESSION_MAX_AGE (12 h) however active it is."""
+    older than FAZHI_SESSION_MAX_AGE (12 h) however active it is.
+
+    The last activity is written at most every ACTIVITY_RESOLUTION_SECONDS, so most pages leave
+    the session unmodified and SessionMiddleware does not save it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -32,7 +50,7 @@ class IdleTimeoutMiddleware:
                 else settings.FAZHI_IDLE_TIMEOUT
             )
             now = time.time()
-            last = request.session.get(_LAST_SEEN)
+            last = request.session.get(LAST_SEEN)
             started = request.session.setdefault(SESSION_STARTED, now)
             idle = last is not None and now - float(last) > limit.total_seconds()
             expired = now - float(started) > settings.FAZHI_SESSION_MAX_AGE.total_seconds()
@@ -43,7 +61,8 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 query = urlencode({"next": request.get_full_path(), "idle": 1})
                 return redirect(f"{settings.LOGIN_URL_PATH}?{query}")
-            request.session[_LAST_SEEN] = now
+            if last is None or now - float(last) >= ACTIVITY_RESOLUTION_SECONDS:
+                request.session[LAST_SEEN] = now
         return self.get_response(request)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from base64 import b32encode
 from typing import Any
 
@@ -28,7 +27,6 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fazhi.accounts.forms import GENERIC_LOGIN_ERROR, LoginForm, OtpTokenForm
-from fazhi.accounts.middleware import SESSION_STARTED
 from fazhi.audit.services import audit_record
 
 
@@ -45,9 +43,9 @@ class LoginView(auth_views.LoginView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: LoginForm) -> HttpResponse:
-        # auth.login() gives the session a new key (security.md SESS-2).
+        # auth.login() gives the session a new key (security.md SESS-2); its user_logged_in
+        # signal starts the session's absolute lifetime and idle clock (fazhi.accounts.signals).
         response = super().form_valid(form)
-        self.request.session[SESSION_STARTED] = time.time()  # absolute lifetime starts here
         audit_record(actor=form.get_user(), action="auth.login", request=self.request)
         return response
 

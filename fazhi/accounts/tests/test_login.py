@@ -10,7 +10,9 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from fazhi.accounts import services
@@ -204,6 +206,84 @@ def test_activity_keeps_the_session_alive(client: Client, officer: Any) -> None:
         for _ in range(4):
             clock.shift(timedelta(minutes=20))
             assert client.get("/").status_code == 200
+
+
+def _session_row(client: Client) -> tuple[Any, dict[str, Any]]:
+    row = Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
+    return row.expire_date, row.get_decoded()
+
+
+def _session_writes(client: Client, path: str = "/") -> list[str]:
+    """The statements a page sends to django_session other than reading it."""
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+
+
+@pytest.mark.parametrize("how", ["form", "force_login"])
+def test_login_starts_both_session_clocks(client: Client, officer: Any, how: str) -> None:
+    """The user_logged_in receiver sets the absolute lifetime's start and the last activity, for
+    the login form and for anything else that calls auth.login (here the test client)."""
+    with time_machine.travel(T0, tick=False):
+        if how == "form":
+            assert login(client, "zhangsan", PASSWORD).status_code == 302
+        else:
+            client.force_login(officer)
+        session = client.session
+        assert session["fazhi_started"] == T0.timestamp()
+        assert session["fazhi_last_seen"] == T0.timestamp()
+
+
+def test_activity_is_recorded_at_most_once_a_minute(client: Client, officer: Any) -> None:
+    """Pages within a minute of the recorded activity leave the session row alone (no savepoint,
+    UPDATE, release: three queries a page); the first page a minute or more later records it."""
+    with time_machine.travel(T0, tick=False) as clock:
+        login(client, "zhangsan", PASSWORD)
+        saved = _session_row(client)
+        assert _session_writes(client) == []  # the first page after login
+        clock.shift(timedelta(seconds=59))
+        assert _session_writes(client) == []
+        assert _session_row(client) == saved
+        clock.shift(timedelta(seconds=1))  # a minute after the recorded activity
+        assert _session_writes(client) != []
+        expire_date, data = _session_row(client)
+        assert data["fazhi_last_seen"] == T0.timestamp() + 60
+        assert data["fazhi_started"] == T0.timestamp()  # the absolute lifetime does not move
+        assert expire_date == saved[0] + timedelta(seconds=60)
+        clock.shift(timedelta(seconds=30))
+        assert _session_writes(client) == []
+
+
+def test_a_session_without_the_stamp_gets_it_on_its_next_page(client: Client, officer: Any) -> None:
+    """A session from before the login receiver (no stamp yet) is stamped by its next page."""
+    with time_machine.travel(T0, tick=False) as clock:
+        login(client, "zhangsan", PASSWORD)
+        session = client.session
+        del session["fazhi_last_seen"]
+        session.save()
+        clock.shift(timedelta(seconds=5))
+        assert _session_writes(client) != []
+        assert _session_row(client)[1]["fazhi_last_seen"] == T0.timestamp() + 5
+
+
+def test_idle_time_is_never_counted_late(client: Client, officer: Any) -> None:
+    """SESS-1 with activity recorded once a minute: 30 min and a second after the last page the
+    session has ended, even when that page was not recorded (it counts from the earlier one)."""
+    with time_machine.travel(T0, tick=False) as clock:
+        login(client, "zhangsan", PASSWORD)
+        clock.shift(timedelta(seconds=61))
+        assert client.get("/").status_code == 200  # recorded
+        clock.shift(timedelta(seconds=50))
+        assert client.get("/").status_code == 200  # not recorded: within the minute
+        assert client.session["fazhi_last_seen"] == T0.timestamp() + 61
+        clock.shift(timedelta(minutes=30, seconds=1))  # from the last page
+        response = client.get("/")
+        assert response["Location"].startswith(LOGIN)
+        assert "idle=1" in response["Location"]
 
 
 def test_active_session_ends_after_twelve_hours(client: Client, officer: Any) -> None:

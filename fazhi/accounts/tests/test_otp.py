@@ -130,3 +130,26 @@ def test_admin_idle_timeout_is_fifteen_minutes(enrolled: TOTPDevice) -> None:
         assert client.get("/administration/").status_code == 200
         clock.shift(timedelta(minutes=16))
         assert client.get("/administration/")["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    ("idle", "logged_out"),
+    [(timedelta(minutes=14), False), (timedelta(minutes=15, seconds=1), True)],
+)
+def test_admin_idle_limit_holds_with_activity_recorded_once_a_minute(
+    enrolled: TOTPDevice, idle: timedelta, logged_out: bool
+) -> None:
+    """The last page (30 s after the recorded activity, so not recorded itself) starts the admin's
+    15 minutes: 14 min later the session lives, 15 min and a second later it has ended."""
+    with time_machine.travel(T0, tick=False) as clock:
+        client = admin_client("anquan")
+        client.post(OTP, {"token": code(enrolled)})
+        clock.shift(timedelta(seconds=30))
+        assert client.get("/administration/").status_code == 200
+        assert client.session["fazhi_last_seen"] == T0.timestamp()
+        clock.shift(idle)
+        response = client.get("/administration/")
+        if logged_out:
+            assert response["Location"].startswith("/accounts/login/")
+        else:
+            assert response.status_code == 200

@@ -273,11 +273,11 @@ def test_query_counts_do_not_grow_with_the_ledger(indicators, org_tree, client, 
     large = _query_counts(client, org_tree)
     assert small == large
     node = selectors.Indicator.objects.get(code="A4")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(13):
         client.get(detail_url("agency", org_tree.hohhot_market.pk, period="2025", node=node.pk))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):
         client.get(RANKING)
-    assert max(large) <= 16
+    assert max(large) <= 13
 
 
 def test_api_ranking_and_drill_down_agree(ledger, client, region_user):

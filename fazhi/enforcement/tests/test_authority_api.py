@@ -58,10 +58,10 @@ def test_item_create_list_detail_publish(
     for n in range(5):
         services.authority_item_create(actor=None, agency=org_tree.xincheng_market,
                                        act_type="inspection", name=f"检查{n}")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):
         listed = c.get(BASE + "authority-items/", {"act_type": "penalty"}).json()
     assert [r["id"] for r in listed["results"]] == [pk]
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):
         detail = c.get(BASE + f"authority-items/{pk}/").json()
     assert detail["benchmarks"] == []
     published = c.post(BASE + f"authority-items/{pk}/publish/").json()

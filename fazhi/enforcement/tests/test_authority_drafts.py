@@ -115,7 +115,7 @@ def test_draft_page_previews_then_saves(
     client.force_login(leader)
     url = reverse("enforcement:authority-draft")
     assert client.get(url).status_code == 200
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(37):
         preview = client.get(url, {"agency": org_tree.xincheng_market.pk,
                                    "key": "food-safety-law/art-124"})
     text = preview.content.decode()

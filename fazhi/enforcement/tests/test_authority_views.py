@@ -53,7 +53,7 @@ def test_list_is_scoped_filtered_and_bounded(
 ) -> None:
     client = login(world.leader)
     url = reverse("enforcement:authority-list")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         body = client.get(url).content.decode()
     assert "新城处罚事项0" in body
     assert "BTMARK" not in body
@@ -68,7 +68,7 @@ def test_list_is_scoped_filtered_and_bounded(
         services.authority_item_create(
             actor=None, agency=world.org.xincheng_market, act_type="penalty", name=f"更多{n}"
         )
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         assert client.get(url).status_code == 200
 
 
@@ -90,7 +90,7 @@ def test_detail_404_outside_scope(world: Any, django_assert_max_num_queries: Any
     theirs = AuthorityItem.objects.get(name="包头处罚事项BTMARK")
     client = login(world.leader)
     detail = "enforcement:authority-detail"
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         assert client.get(reverse(detail, args=[mine.pk])).status_code == 200
     assert client.get(reverse(detail, args=[theirs.pk])).status_code == 404
     publish = reverse("enforcement:authority-publish", args=[theirs.pk])
@@ -211,9 +211,9 @@ def test_first_violation_pages(world: Any, django_assert_max_num_queries: Any) -
     assert [(e.violation_key, e.correction_days) for e in entries] == [
         ("advertising-law/art-58", 15), ("food-safety-law/art-126", 10)
     ]
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         assert "XCMARK" in client.get(reverse("enforcement:fvl-list")).content.decode()
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         detail = client.get(reverse("enforcement:fvl-detail", args=[fvl.pk])).content.decode()
     assert "food-safety-law/art-126" in detail
     client.post(reverse("enforcement:fvl-publish", args=[fvl.pk]))

@@ -147,7 +147,7 @@ def test_only_agency_staff_open_cases(world: CaseWorld, who: str) -> None:
 def test_create_page_query_count(world: CaseWorld, django_assert_max_num_queries: Any) -> None:
     client = client_of(world.officer_user)
     client.get(URL)
-    # 6 per page (session, user, roles, idle stamp) + the agency, the items, the officers, and
-    # whether any officer can act.
-    with django_assert_max_num_queries(6 + 4):
+    # 3 per page (session, user, roles) + the agency, the items, the officers, and whether any
+    # officer can act.
+    with django_assert_max_num_queries(3 + 4):
         assert client.get(URL).status_code == 200

@@ -131,12 +131,12 @@ def test_another_agencys_case_is_404(world: CaseWorld, suffix: str) -> None:
     assert not theirs.extensions.exists()
 
 
-# Session, user, roles, idle stamp (6); the case with agency, party, item, sector and division;
+# Session, user, roles (3); the case with agency, party, item, sector and division;
 # its officers; steps; their officers; provisions of the item; reviews; extensions (7); the two
 # steps on offer (investigation closed, terminate) cost the services' guard facts (12); the three
 # panels of the other parts (documents, disclosure, alerts) up to 4. Asserted to stay the same
 # for twenty more steps.
-DETAIL_BUDGET = 6 + 7 + 12 + 4
+DETAIL_BUDGET = 3 + 7 + 12 + 4
 
 
 def test_detail_query_count_independent_of_steps(

@@ -238,14 +238,14 @@ def test_case_page_budget_with_four_steps_on_offer(
 ) -> None:
     """In statement state four steps are on offer (legal review, hearing, discussion, decision);
     each costs the services' guard facts (about 8 queries: officers' certificates, reviews,
-    benchmark, first violation, thresholds, catalogue); the page's own reads are 13 and the
-    three panels of the other parts up to 4."""
+    benchmark, first violation, thresholds, catalogue); the page's reads are 10 (session, user
+    and roles among them) and the three panels of the other parts up to 4."""
     advance(clue, world.officer_user, "filed", "investigating", "investigated")
     advance(clue, world.officer_user, "notified", penalty_types=["fine"], fine_amount="20000")
     advance(clue, world.officer_user, "statement")
     client = client_of(world.officer_user)
     client.get(_url(clue))
-    with django_assert_max_num_queries(13 + 4 * 8 + 4):
+    with django_assert_max_num_queries(10 + 4 * 8 + 4):
         response = client.get(_url(clue))
     assert [t.to for t in response.context["transitions"]] == [
         "legal_review", "hearing", "discussion", "decided"

@@ -48,7 +48,7 @@ def test_subject_list_is_scoped_and_filtered(world: Any,
                                              django_assert_max_num_queries: Any) -> None:
     client = api(world.leader)
     url = reverse("enforcement-api:subject-list")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         data = client.get(url).json()
     assert [s["name"] for s in data["results"]] == ["新城区市场监督管理局"]
     data = api(world.supervisor).get(url, {"division": "150200"}).json()
@@ -61,7 +61,7 @@ def test_subject_list_is_scoped_and_filtered(world: Any,
 
 def test_officer_list_and_detail(world: Any, django_assert_max_num_queries: Any) -> None:
     client = api(world.leader)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         data = client.get(reverse("enforcement-api:officer-list")).json()
     assert [o["name"] for o in data["results"]] == ["张三"]
     assert "resident_id" not in json.dumps(data)

@@ -60,7 +60,7 @@ def test_subject_list_scoped_filtered_and_bounded(registry: Any,
                                                   django_assert_max_num_queries: Any) -> None:
     url = reverse("enforcement:subject-list")
     client = client_for(registry.hohhot_sup)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         body = client.get(url).content.decode()
     assert "新城区市场监督管理局" in body
     assert "呼和浩特市市场监督管理局" in body
@@ -89,7 +89,7 @@ def test_subject_list_query_count_does_not_grow(registry: Any, org_tree: Any,
         )
         services.subject_create(actor=None, agency=agency)
     client = client_for(registry.supervisor)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("enforcement:subject-list"))
     assert response.content.decode().count("机关") >= 30
 
@@ -98,7 +98,7 @@ def test_subject_detail_officers_and_counts(registry: Any,
                                             django_assert_max_num_queries: Any) -> None:
     url = reverse("enforcement:subject-detail", args=[registry.org.xincheng_market.pk])
     client = client_for(registry.leader)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         response = client.get(url)
     body = response.content.decode()
     assert response.status_code == 200
@@ -117,7 +117,7 @@ def test_officer_list_filters_and_no_resident_ids(registry: Any,
                                                   django_assert_max_num_queries: Any) -> None:
     url = reverse("enforcement:officer-list")
     client = client_for(registry.supervisor)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):
         body = client.get(url).content.decode()
     assert all(n in body for n in ("张三", "李四", "王辅", "赵包头"))
     assert registry.zhang.resident_id not in body
@@ -145,7 +145,7 @@ def test_officer_list_query_count_does_not_grow(registry: Any, make_officer: Any
         officer = make_officer(f"人员{i}", agency=registry.org.xincheng_market)
         services.certificate_apply(actor=None, officer=officer, sector=registry.sector)
     client = client_for(registry.supervisor)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("enforcement:officer-list"))
     assert response.context["page"].paginator.count == 44
 
@@ -159,7 +159,7 @@ def test_officer_detail_history_training_and_masked_id(
                              course="食品安全法")
     url = reverse("enforcement:officer-detail", args=[registry.zhang.pk])
     client = client_for(registry.leader)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         response = client.get(url)
     body = response.content.decode()
     assert response.status_code == 200

@@ -18,9 +18,9 @@ from tests.citing.models import CitingDecision
 pytestmark = pytest.mark.django_db
 
 KEY = "food-safety-law/art-124"
-# 6 queries every page pays (session, user, roles, session stamp), then at most: the exact key, the
+# 3 queries every page pays (session, user, roles), then at most: the exact key, the
 # recommended provisions, the search index stamp (and version filter), the search hits' provisions.
-PICKER_BUDGET = 6 + 5
+PICKER_BUDGET = 3 + 5
 
 
 class DecisionForm(forms.ModelForm):
@@ -161,5 +161,5 @@ def test_picker_query_budget(
     for q in ("食品 保质期", "罚款", KEY):
         with django_assert_max_num_queries(PICKER_BUDGET):
             assert officer.get(url, {"q": q, "name": "basis", "top": 20}).status_code == 200
-    with django_assert_max_num_queries(6 + 1):
+    with django_assert_max_num_queries(3 + 1):
         officer.get(url, {"choose": art124.pk, "name": "basis"})

@@ -364,18 +364,18 @@ def test_page_filters_search_inside_a_law_and_ignore_bad_values(
 def test_page_query_count_does_not_grow_with_results(
     laws: None, client: Any, make_user: Any, django_assert_max_num_queries: Any
 ) -> None:
-    """9 queries for 1 or 20 hits: session, user, role assignments (navigation), the session's
-    idle-timeout update (savepoint, update, release) and the page's own three — sectors, index
-    stamp, the hits' provisions. Filters add the allowed versions, `law` the law's title."""
+    """6 queries for 1 or 20 hits: session, user, role assignments (navigation) and the page's
+    own three — sectors, index stamp, the hits' provisions. Filters add the allowed versions,
+    `law` the law's title."""
     client.force_login(make_user("reader"))
     url = reverse("laws:search")
     client.get(url, {"q": "罚款"})  # index loaded and user session warm
     params = {"q": "罚款", "category": "law", "status": "in_force", "law": "food-safety-law"}
-    with django_assert_max_num_queries(9) as few:
+    with django_assert_max_num_queries(6) as few:
         assert 1 <= len(client.get(url, {"q": "行政处罚的种类和依据"}).context["rows"]) <= 5
-    with django_assert_max_num_queries(9) as many:
+    with django_assert_max_num_queries(6) as many:
         assert len(client.get(url, {"q": "罚款"}).context["rows"]) == 20
-    with django_assert_max_num_queries(11) as filtered:
+    with django_assert_max_num_queries(8) as filtered:
         assert client.get(url, params).context["rows"]
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(filtered.captured_queries) <= len(many.captured_queries) + 2

@@ -36,7 +36,7 @@ def test_api_query_count_is_bounded(
     client.force_login(
         make_user("r", role="supervisor", scope="region", agency=org_tree.hohhot_market)
     )
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         assert client.get("/api/v1/orgs/agencies/").status_code == 200
 
 

@@ -49,7 +49,7 @@ def test_administrators_get_their_own_home_and_no_business_menu(client, make_use
 
 def test_workbench_page_query_count_is_bounded(client, officer, django_assert_max_num_queries):
     client.force_login(officer)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         client.get(reverse("workbench:home"))
 
 
