@@ -36,10 +36,11 @@ def swept(zoo, indicators):
 def test_alert_list_counts_trend_and_bounded_queries(client, world, swept,
                                                      django_assert_max_num_queries):
     client.force_login(world.supervisor)
-    # performance.md B7 asks ≤10 queries a page. 8: session, user, roles; the page of alerts,
-    # counts per rule, the monthly trend, the division and sector menus. The session is not saved
-    # (fazhi.accounts.middleware records activity at most once a minute).
-    with django_assert_max_num_queries(8):
+    # performance.md B7 asks ≤10 queries a page. 7: session, user, roles; the page of alerts,
+    # the summary (counts per rule and per month in one aggregate), the division and sector
+    # menus. The session is not saved (fazhi.accounts.middleware records activity at most once a
+    # minute).
+    with django_assert_max_num_queries(7):
         response = client.get(LIST, {"state": "live"})
     assert response.status_code == 200
     html = response.content.decode()
