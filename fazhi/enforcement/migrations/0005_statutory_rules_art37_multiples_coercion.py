@@ -6,84 +6,210 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enforcement', '0004_badge_display_copy'),
+        ("enforcement", "0004_badge_display_copy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='authorityitem',
-            name='base_threshold',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='multiples apply from a base of (yuan)'),
+            model_name="authorityitem",
+            name="base_threshold",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=14,
+                null=True,
+                verbose_name="multiples apply from a base of (yuan)",
+            ),
         ),
         migrations.AddField(
-            model_name='authorityitem',
-            name='fine_base',
-            field=models.CharField(blank=True, choices=[('goods_value', 'value of the goods'), ('illegal_gains', 'illegal gains'), ('illegal_turnover', 'illegal turnover'), ('other', 'base amount')], max_length=24, verbose_name='base of the multiple'),
+            model_name="authorityitem",
+            name="fine_base",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("goods_value", "value of the goods"),
+                    ("illegal_gains", "illegal gains"),
+                    ("illegal_turnover", "illegal turnover"),
+                    ("other", "base amount"),
+                ],
+                max_length=24,
+                verbose_name="base of the multiple",
+            ),
         ),
         migrations.AddField(
-            model_name='authorityitem',
-            name='multiple_max',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, verbose_name='statutory maximum multiple'),
+            model_name="authorityitem",
+            name="multiple_max",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=8,
+                null=True,
+                verbose_name="statutory maximum multiple",
+            ),
         ),
         migrations.AddField(
-            model_name='authorityitem',
-            name='multiple_min',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, verbose_name='statutory minimum multiple'),
+            model_name="authorityitem",
+            name="multiple_min",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=8,
+                null=True,
+                verbose_name="statutory minimum multiple",
+            ),
         ),
         migrations.AddField(
-            model_name='benchmarktier',
-            name='multiple_max',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, verbose_name='maximum multiple'),
+            model_name="benchmarktier",
+            name="multiple_max",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=8,
+                null=True,
+                verbose_name="maximum multiple",
+            ),
         ),
         migrations.AddField(
-            model_name='benchmarktier',
-            name='multiple_min',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, verbose_name='minimum multiple'),
+            model_name="benchmarktier",
+            name="multiple_min",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=8,
+                null=True,
+                verbose_name="minimum multiple",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='benchmark_applied',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='enforcement.discretionbenchmark', verbose_name='benchmark version applied'),
+            model_name="case",
+            name="benchmark_applied",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="enforcement.discretionbenchmark",
+                verbose_name="benchmark version applied",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='benchmark_rule',
-            field=models.CharField(blank=True, max_length=300, verbose_name='why this benchmark version'),
+            model_name="case",
+            name="benchmark_rule",
+            field=models.CharField(
+                blank=True, max_length=300, verbose_name="why this benchmark version"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='fine_base_amount',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='base of the fine (yuan)'),
+            model_name="case",
+            name="fine_base_amount",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=14,
+                null=True,
+                verbose_name="base of the fine (yuan)",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='fine_base_evidence',
-            field=models.TextField(blank=True, verbose_name='evidence of the base'),
+            model_name="case",
+            name="fine_base_evidence",
+            field=models.TextField(blank=True, verbose_name="evidence of the base"),
         ),
         migrations.CreateModel(
-            name='CoercionMeasure',
+            name="CoercionMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('seal', 'Sealing up premises, facilities or property'), ('seize', 'Seizure of property'), ('freeze', 'Freezing of deposits or remittances'), ('other', 'Other coercive measure')], max_length=16, verbose_name='coercive measure')),
-                ('started_at', models.DateTimeField(verbose_name='measure started at')),
-                ('ends_on', models.DateField(verbose_name='last day of the measure')),
-                ('emergency', models.BooleanField(default=False, verbose_name='taken on the spot in an emergency')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved at')),
-                ('report_late', models.BooleanField(default=False, verbose_name='emergency reported after 24 hours')),
-                ('extension_days', models.PositiveSmallIntegerField(default=0, verbose_name='extension (days)')),
-                ('extension_reason', models.TextField(blank=True, verbose_name='reason for the extension')),
-                ('extension_approved_at', models.DateTimeField(blank=True, null=True, verbose_name='extension approved at')),
-                ('released_on', models.DateField(blank=True, null=True, verbose_name='released on')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='measure', to='enforcement.case', verbose_name='case')),
-                ('extension_approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='extension approved by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("seal", "Sealing up premises, facilities or property"),
+                            ("seize", "Seizure of property"),
+                            ("freeze", "Freezing of deposits or remittances"),
+                            ("other", "Other coercive measure"),
+                        ],
+                        max_length=16,
+                        verbose_name="coercive measure",
+                    ),
+                ),
+                ("started_at", models.DateTimeField(verbose_name="measure started at")),
+                ("ends_on", models.DateField(verbose_name="last day of the measure")),
+                (
+                    "emergency",
+                    models.BooleanField(
+                        default=False, verbose_name="taken on the spot in an emergency"
+                    ),
+                ),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="approved at"),
+                ),
+                (
+                    "report_late",
+                    models.BooleanField(
+                        default=False, verbose_name="emergency reported after 24 hours"
+                    ),
+                ),
+                (
+                    "extension_days",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="extension (days)"),
+                ),
+                (
+                    "extension_reason",
+                    models.TextField(blank=True, verbose_name="reason for the extension"),
+                ),
+                (
+                    "extension_approved_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="extension approved at"
+                    ),
+                ),
+                (
+                    "released_on",
+                    models.DateField(blank=True, null=True, verbose_name="released on"),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approved by",
+                    ),
+                ),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measure",
+                        to="enforcement.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "extension_approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="extension approved by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'coercive measure',
-                'verbose_name_plural': 'coercive measures',
+                "verbose_name": "coercive measure",
+                "verbose_name_plural": "coercive measures",
             },
         ),
     ]

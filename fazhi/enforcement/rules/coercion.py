@@ -126,10 +126,7 @@ def measure_period_problems(m: MeasureFacts) -> list[str]:
     if m.ends_on > limit:
         if m.extension_days:
             return [
-                _(
-                    "The approved extension of %(days)s days ends on %(day)s "
-                    "(%(article)s)."
-                )
+                _("The approved extension of %(days)s days ends on %(day)s (%(article)s).")
                 % {"days": m.extension_days, "day": limit.isoformat(), "article": article}
             ]
         return [

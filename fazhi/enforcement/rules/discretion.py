@@ -327,8 +327,9 @@ def statutory_bounds(statutory: StatutoryRange, base_amount: Decimal | None) -> 
             base_amount,
         )
     if regime == Regime.BASE_MISSING:
-        return FineBounds(regime, multiple_min=statutory.multiple_min,
-                          multiple_max=statutory.multiple_max)
+        return FineBounds(
+            regime, multiple_min=statutory.multiple_min, multiple_max=statutory.multiple_max
+        )
     return FineBounds(regime, statutory.fine_min, statutory.fine_max)
 
 
@@ -423,9 +424,7 @@ def check_penalty(
     mitigated = proposal.tier == TierLevel.MITIGATED.value
     base = proposal.base_amount
     bounds = statutory_bounds(statutory, base)
-    if has_fine and statutory.has_multiple and (
-        base is None or not proposal.base_evidence.strip()
-    ):
+    if has_fine and statutory.has_multiple and (base is None or not proposal.base_evidence.strip()):
         check.problems.append(
             _(
                 "The statutory fine is a multiple of the %(base)s: record the %(base)s and the "
@@ -703,6 +702,7 @@ def applicable_benchmark(
       except a later version that no longer penalises the act, which art. 37 applies;
     * a version at the act and none at the decision: the act's version (从旧).
     """
+
     def made(version: BenchmarkVersion | None, reason: ApplicableReason) -> Applicable:
         return Applicable(version, reason, at_act, at_decision, tier)
 

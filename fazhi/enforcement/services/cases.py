@@ -475,19 +475,16 @@ def statutory_range(item: AuthorityItem) -> StatutoryRange:
     )
 
 
-def _tiers_of(benchmark: DiscretionBenchmark) -> tuple[Tier, ...]:
-    return tuple(
-        Tier(
-            t.level,
-            tuple(t.penalty_types or ()),
-            t.fine_min,
-            t.fine_max,
-            t.requires_legal_review,
-            t.requires_collective_discussion,
-            t.multiple_min,
-            t.multiple_max,
-        )
-        for t in BenchmarkTier.objects.filter(benchmark=benchmark)
+def _tier_of(t: BenchmarkTier) -> Tier:
+    return Tier(
+        t.level,
+        tuple(t.penalty_types or ()),
+        t.fine_min,
+        t.fine_max,
+        t.requires_legal_review,
+        t.requires_collective_discussion,
+        t.multiple_min,
+        t.multiple_max,
     )
 
 
@@ -527,20 +524,32 @@ def benchmark_applicable(
     longer penalises the act (《行政处罚法》第三十七条 从旧兼从轻; rulebook §10.2 rule 5;
     `rules.discretion.applicable_benchmark`)."""
     statutory = statutory_range(item)
-    rows: dict[int, DiscretionBenchmark] = {}
-    versions: list[BenchmarkVersion | None] = []
-    for day in (act_on, decided_on):
-        benchmark = benchmark_in_force(item, day)
-        if benchmark is None:
-            versions.append(None)
-            continue
-        rows[benchmark.pk] = benchmark
-        versions.append(
-            BenchmarkVersion(benchmark.pk, benchmark.valid_from, _tiers_of(benchmark), statutory)
-        )
-    applicable = applicable_benchmark(
-        versions[0], versions[1], tier=tier, base_amount=base_amount
+    # One read for both days (the versions whose validity touches [first, last]), then the
+    # version in force on each day picked as `benchmark_in_force` does; one read for the tiers.
+    first, last = min(act_on, decided_on), max(act_on, decided_on)
+    candidates = list(
+        DiscretionBenchmark.objects.filter(item=item, valid_from__lte=last)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+        .order_by("-valid_from", "-id")
     )
+
+    def in_force(day: date) -> DiscretionBenchmark | None:
+        for b in candidates:
+            if b.valid_from <= day and (b.valid_to is None or b.valid_to >= day):
+                return b
+        return None
+
+    chosen_rows = [in_force(act_on), in_force(decided_on)]
+    rows = {b.pk: b for b in chosen_rows if b is not None}
+    tiers: dict[int, list[Tier]] = {pk: [] for pk in rows}
+    if rows:
+        for t in BenchmarkTier.objects.filter(benchmark_id__in=list(rows)):
+            tiers[t.benchmark_id].append(_tier_of(t))
+    versions = [
+        None if b is None else BenchmarkVersion(b.pk, b.valid_from, tuple(tiers[b.pk]), statutory)
+        for b in chosen_rows
+    ]
+    applicable = applicable_benchmark(versions[0], versions[1], tier=tier, base_amount=base_amount)
     chosen = applicable.version
     return AppliedBenchmark(applicable, rows.get(chosen.pk) if chosen and chosen.pk else None)
 
@@ -1479,8 +1488,10 @@ def coercion_measure_extend(
     if record is None:
         raise CaseTransitionError(_("This case has no coercive measure to extend."))
     reason = (reason or "").strip()
-    if isinstance(days, bool) or not isinstance(days, int) or not (
-        1 <= days <= coercion.EXTENSION_DAYS
+    if (
+        isinstance(days, bool)
+        or not isinstance(days, int)
+        or not (1 <= days <= coercion.EXTENSION_DAYS)
     ):
         raise ValidationError(
             {"days": [_("Give a number of days from 1 to 30 (《行政强制法》第二十五条).")]}
@@ -1496,10 +1507,7 @@ def coercion_measure_extend(
         raise CaseTransitionError(_("The measure has been released."))
     if record.extension_days:
         raise CaseTransitionError(
-            _(
-                "The measure was already extended once; it cannot be extended again "
-                "(%(article)s)."
-            )
+            _("The measure was already extended once; it cannot be extended again (%(article)s).")
             % {"article": article}
         )
     approver = _approver(locked, actor)

@@ -119,7 +119,11 @@ def test_no_version_at_the_act_means_the_statutory_range(world: Any) -> None:
     assert case.benchmark_applied is None
     assert "第三十七条" in case.benchmark_rule
     assert "500,000.01" in blocked(
-        move, world, open_and_investigate(world), "notified", date(2026, 3, 23),
+        move,
+        world,
+        open_and_investigate(world),
+        "notified",
+        date(2026, 3, 23),
         data={"penalty_types": ["fine"], "fine_amount": "500000.01"},
     )
 
@@ -205,8 +209,12 @@ def test_the_base_must_be_recorded_with_evidence(world: Any, food_item: Any) -> 
 def test_authority_items_with_multiples_are_validated(world: Any) -> None:
     def create(**kw: Any) -> Any:
         return authority_services.authority_item_create(
-            actor=None, agency=world.agency, act_type="penalty", name="某违法行为",
-            penalty_types=["fine"], **kw,
+            actor=None,
+            agency=world.agency,
+            act_type="penalty",
+            name="某违法行为",
+            penalty_types=["fine"],
+            **kw,
         )
 
     with pytest.raises(ValidationError) as exc:
@@ -216,12 +224,23 @@ def test_authority_items_with_multiples_are_validated(world: Any) -> None:
         create(multiple_min=D("10"), multiple_max=D("5"), fine_base="illegal_gains")
     assert "multiple_max" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        create(fine_min=D("0"), fine_max=D("10000"), multiple_min=D("1"), multiple_max=D("5"),
-               fine_base="illegal_gains")
+        create(
+            fine_min=D("0"),
+            fine_max=D("10000"),
+            multiple_min=D("1"),
+            multiple_max=D("5"),
+            fine_base="illegal_gains",
+        )
     assert "base_threshold" in exc.value.message_dict
     item = create(multiple_min=D("1"), multiple_max=D("5"), fine_base="illegal_gains")
-    tiers = [{"level": "ordinary", "penalty_types": ["fine"], "multiple_min": "2",
-              "multiple_max": "5.01"}]
+    tiers = [
+        {
+            "level": "ordinary",
+            "penalty_types": ["fine"],
+            "multiple_min": "2",
+            "multiple_max": "5.01",
+        }
+    ]
     with pytest.raises(authority_services.BenchmarkError) as err:
         authority_services.benchmark_create(
             actor=None, item=item, valid_from=date(2026, 1, 1), tiers=tiers
@@ -242,7 +261,10 @@ def test_authority_items_with_multiples_are_validated(world: Any) -> None:
 @pytest.fixture
 def coercion_case(world: Any) -> Any:
     item = AuthorityItem.objects.create(
-        agency=world.agency, code="XC-Q-001", act_type="coercion", name="扣押财物",
+        agency=world.agency,
+        code="XC-Q-001",
+        act_type="coercion",
+        name="扣押财物",
         sector=world.sector,
     )
     case = case_open(
@@ -294,9 +316,7 @@ def test_measure_needs_prior_approval_art_18(world: Any, coercion_case: Any) -> 
 
 
 @pytest.mark.parametrize(("days", "ok"), [(30, True), (31, False), (61, False)])
-def test_measure_period_30_days_art_25(
-    world: Any, coercion_case: Any, days: int, ok: bool
-) -> None:
+def test_measure_period_30_days_art_25(world: Any, coercion_case: Any, days: int, ok: bool) -> None:
     if ok:
         take(world, coercion_case, measure_data(world, days=days))
         assert coercion_case.state == "decided"
@@ -336,11 +356,16 @@ def test_extension_once_by_the_head_art_25(world: Any, coercion_case: Any) -> No
     take(world, coercion_case, measure_data(world, days=20))
     when = datetime(2026, 4, 9, 10, 0, tzinfo=TZ)
     with pytest.raises(ValidationError):
-        coercion_measure_extend(actor=world.leader, case=coercion_case, days=31, reason="检验",
-                                at=when)
+        coercion_measure_extend(
+            actor=world.leader, case=coercion_case, days=31, reason="检验", at=when
+        )
     assert "第十八条" in blocked(
-        coercion_measure_extend, actor=world.officer_user, case=coercion_case, days=10,
-        reason="检验", at=when,
+        coercion_measure_extend,
+        actor=world.officer_user,
+        case=coercion_case,
+        days=10,
+        reason="检验",
+        at=when,
     )
     m = coercion_measure_extend(
         actor=world.leader, case=coercion_case, days=30, reason="情况复杂，需检验鉴定", at=when
@@ -348,7 +373,11 @@ def test_extension_once_by_the_head_art_25(world: Any, coercion_case: Any) -> No
     assert m.ends_on == date(2026, 5, 9)  # 20 + 30 days after 20 March
     assert m.extension_approved_by == world.leader
     assert "第二十五条" in blocked(
-        coercion_measure_extend, actor=world.leader, case=coercion_case, days=1, reason="再延",
+        coercion_measure_extend,
+        actor=world.leader,
+        case=coercion_case,
+        days=1,
+        reason="再延",
         at=when,
     )
 
@@ -356,11 +385,18 @@ def test_extension_once_by_the_head_art_25(world: Any, coercion_case: Any) -> No
 def test_extension_after_the_measure_ended_is_refused(world: Any, coercion_case: Any) -> None:
     take(world, coercion_case, measure_data(world, days=10))  # last day 30 March
     assert "第二十五条" in blocked(
-        coercion_measure_extend, actor=world.leader, case=coercion_case, days=10,
-        reason="检验", at=datetime(2026, 3, 31, 9, 0, tzinfo=TZ),
+        coercion_measure_extend,
+        actor=world.leader,
+        case=coercion_case,
+        days=10,
+        reason="检验",
+        at=datetime(2026, 3, 31, 9, 0, tzinfo=TZ),
     )
     coercion_measure_extend(
-        actor=world.leader, case=coercion_case, days=10, reason="检验",
+        actor=world.leader,
+        case=coercion_case,
+        days=10,
+        reason="检验",
         at=datetime(2026, 3, 30, 23, 0, tzinfo=TZ),
     )
 
@@ -372,8 +408,13 @@ def test_extension_after_the_measure_ended_is_refused(world: Any, coercion_case:
 def served_fine(world: Any) -> Any:
     case = open_case(world)
     to_investigated(world, case)
-    move(world, case, "notified", date(2026, 3, 23),
-         data={"penalty_types": ["fine"], "fine_amount": "3000"})
+    move(
+        world,
+        case,
+        "notified",
+        date(2026, 3, 23),
+        data={"penalty_types": ["fine"], "fine_amount": "3000"},
+    )
     move(world, case, "decided", date(2026, 4, 1))
     move(world, case, "served", date(2026, 4, 1))
     return case
@@ -381,8 +422,11 @@ def served_fine(world: Any) -> Any:
 
 def execute(world: Any, case: Any, day: date, moment: time, **data: Any) -> Any:
     return case_transition(
-        actor=world.officer_user, case=case, to="executing",
-        at=datetime.combine(day, moment, tzinfo=TZ), data={"coercive_execution": True, **data},
+        actor=world.officer_user,
+        case=case,
+        to="executing",
+        at=datetime.combine(day, moment, tzinfo=TZ),
+        data={"coercive_execution": True, **data},
     )
 
 
@@ -412,7 +456,9 @@ def test_no_coercive_execution_at_night_or_on_holidays_art_43(
 
 def test_execution_that_is_not_coercive_is_not_limited(world: Any, served_fine: Any) -> None:
     case_transition(
-        actor=world.officer_user, case=served_fine, to="executing",
+        actor=world.officer_user,
+        case=served_fine,
+        to="executing",
         at=datetime(2026, 4, 18, 23, 0, tzinfo=TZ),
     )
     assert served_fine.state == "executing"
@@ -432,7 +478,9 @@ def test_transition_form_of_the_measure_step(world: Any, coercion_case: Any) -> 
             "measure_approved_by": str(world.leader.pk),
             "measure_approved_at": "2026-03-20T08:00",
         },
-        to="decided", case=coercion_case, officers=Officer.objects.none(),
+        to="decided",
+        case=coercion_case,
+        officers=Officer.objects.none(),
     )
     assert "penalty_types" not in form.fields  # a measure, not a penalty
     assert form.is_valid(), form.errors

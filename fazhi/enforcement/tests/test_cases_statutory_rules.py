@@ -52,8 +52,9 @@ def ordinary(lo: str, hi: str, types: tuple[str, ...] = ("fine",)) -> Tier:
     return Tier("ordinary", types, D(lo), D(hi))
 
 
-OLD = version(1, date(2025, 1, 1), ordinary("3000", "8000"), Tier("heavier", ("fine",), D("8000"),
-                                                                   D("50000")))
+OLD = version(
+    1, date(2025, 1, 1), ordinary("3000", "8000"), Tier("heavier", ("fine",), D("8000"), D("50000"))
+)
 LIGHTER = version(2, date(2026, 3, 1), ordinary("1000", "5000"))
 HEAVIER = version(3, date(2026, 3, 1), ordinary("6000", "9000"))
 SAME_CEILING_LOWER_FLOOR = version(4, date(2026, 3, 1), ordinary("2000", "8000"))
@@ -97,8 +98,9 @@ def test_applicable_benchmark_art_37(
 def test_a_later_lighter_statutory_range_decides_when_the_tier_cannot() -> None:
     # The tier is missing from the later version: the statutory ranges are compared.
     narrower = StatutoryRange(("fine",), D("0"), D("20000"))
-    later = version(10, date(2026, 3, 1), Tier("lighter", ("fine",), D("0"), D("100")),
-                    statutory=narrower)
+    later = version(
+        10, date(2026, 3, 1), Tier("lighter", ("fine",), D("0"), D("100")), statutory=narrower
+    )
     assert compare_severity(later, OLD, tier="ordinary") == -1
     got = applicable_benchmark(OLD, later, tier="ordinary")
     assert got.version == later
@@ -106,12 +108,21 @@ def test_a_later_lighter_statutory_range_decides_when_the_tier_cannot() -> None:
 
 
 def test_multiples_compare_on_the_case_base() -> None:
-    statute = StatutoryRange(("fine",), multiple_min=D("10"), multiple_max=D("20"),
-                             base="goods_value")
-    old = version(11, date(2025, 1, 1), Tier("ordinary", ("fine",), multiple_min=D("13"),
-                                             multiple_max=D("17")), statutory=statute)
-    new = version(12, date(2026, 3, 1), Tier("ordinary", ("fine",), multiple_min=D("12"),
-                                             multiple_max=D("16")), statutory=statute)
+    statute = StatutoryRange(
+        ("fine",), multiple_min=D("10"), multiple_max=D("20"), base="goods_value"
+    )
+    old = version(
+        11,
+        date(2025, 1, 1),
+        Tier("ordinary", ("fine",), multiple_min=D("13"), multiple_max=D("17")),
+        statutory=statute,
+    )
+    new = version(
+        12,
+        date(2026, 3, 1),
+        Tier("ordinary", ("fine",), multiple_min=D("12"), multiple_max=D("16")),
+        statutory=statute,
+    )
     for base in (None, D("20000")):  # without a base the multiples themselves are compared
         assert applicable_benchmark(old, new, tier="ordinary", base_amount=base).version == new
 
@@ -144,7 +155,10 @@ EVIDENCE = "抽样检验报告、进货台账"
 
 def fine(amount: str, base: str | None, *, evidence: str = EVIDENCE, tier: str = "") -> Proposal:
     return Proposal(
-        ("fine",), D(amount), tier=tier, base_amount=None if base is None else D(base),
+        ("fine",),
+        D(amount),
+        tier=tier,
+        base_amount=None if base is None else D(base),
         base_evidence=evidence,
     )
 
@@ -196,8 +210,9 @@ def test_statutory_bounds_at_the_threshold(
 
 
 def test_multiples_without_a_threshold_always_apply() -> None:
-    statute = StatutoryRange(("fine",), multiple_min=D("5"), multiple_max=D("10"),
-                             base="illegal_gains")
+    statute = StatutoryRange(
+        ("fine",), multiple_min=D("5"), multiple_max=D("10"), base="illegal_gains"
+    )
     assert check_penalty(fine("50", "10"), statute, []).problems == []
     assert check_penalty(fine("100", "10"), statute, []).problems == []
     assert check_penalty(fine("100.01", "10"), statute, []).problems
@@ -227,10 +242,15 @@ def test_fixed_range_path_is_unchanged() -> None:
 
 TIERS_124 = [
     Tier("lighter", ("fine",), D("50000"), D("65000"), multiple_min=D("10"), multiple_max=D("13")),
-    Tier("ordinary", ("fine",), D("65000"), D("85000"), multiple_min=D("13"),
-         multiple_max=D("17")),
-    Tier("heavier", ("fine", "revoke_permit"), D("85000"), D("100000"), multiple_min=D("17"),
-         multiple_max=D("20")),
+    Tier("ordinary", ("fine",), D("65000"), D("85000"), multiple_min=D("13"), multiple_max=D("17")),
+    Tier(
+        "heavier",
+        ("fine", "revoke_permit"),
+        D("85000"),
+        D("100000"),
+        multiple_min=D("17"),
+        multiple_max=D("20"),
+    ),
 ]
 
 
@@ -257,17 +277,23 @@ def test_tier_of_multiples_at_its_boundaries(
 
 
 def test_benchmark_tiers_of_multiples_are_checked() -> None:
-    statute = bm.Statutory(frozenset({"fine"}), D("50000"), D("100000"), D("10"), D("20"),
-                           D("10000"))
+    statute = bm.Statutory(
+        frozenset({"fine"}), D("50000"), D("100000"), D("10"), D("20"), D("10000")
+    )
 
     def codes(*tiers: bm.Tier) -> set[str]:
         return {f.code for f in bm.check_tiers(statute, list(tiers))}
 
     def tier(level: str, lo: str | None, hi: str | None, **kw: Any) -> bm.Tier:
         fixed = (D("0"), D("50000")) if level == "mitigated" else (D("50000"), D("100000"))
-        return bm.Tier(level, ("fine",), *fixed,
-                       multiple_min=None if lo is None else D(lo),
-                       multiple_max=None if hi is None else D(hi), **kw)
+        return bm.Tier(
+            level,
+            ("fine",),
+            *fixed,
+            multiple_min=None if lo is None else D(lo),
+            multiple_max=None if hi is None else D(hi),
+            **kw,
+        )
 
     assert codes(tier("ordinary", "10", "20")) == set()
     assert codes(tier("ordinary", "10", "20.01")) == {"above_statutory_multiple"}
@@ -280,8 +306,9 @@ def test_benchmark_tiers_of_multiples_are_checked() -> None:
     assert {f.code for f in bm.check_tiers(fixed_only, [tier("ordinary", "1", "2")])} >= {
         "multiple_without_statute"
     }
-    assert {f.code for f in bm.check_tiers(statute, [bm.Tier("no_penalty", multiple_min=D(1))])} \
-        == {"no_penalty_has_penalty"}
+    assert {
+        f.code for f in bm.check_tiers(statute, [bm.Tier("no_penalty", multiple_min=D(1))])
+    } == {"no_penalty_has_penalty"}
 
 
 # --- 《行政强制法》: the measure, its approval and its period ---------------------------------
@@ -328,12 +355,11 @@ def test_measure_last_day_does_not_roll_over_a_holiday() -> None:
 
 
 def test_freeze_cites_art_32_and_other_measures_have_no_period() -> None:
-    assert "第三十二条" in coercion.measure_period_problems(
-        measure(DAY + timedelta(days=31), kind="freeze")
-    )[0]
-    assert coercion.measure_period_problems(
-        measure(DAY + timedelta(days=90), kind="other")
-    ) == []
+    assert (
+        "第三十二条"
+        in coercion.measure_period_problems(measure(DAY + timedelta(days=31), kind="freeze"))[0]
+    )
+    assert coercion.measure_period_problems(measure(DAY + timedelta(days=90), kind="other")) == []
     assert coercion.measure_period_problems(measure(DAY - timedelta(days=1)))
     assert "第二十四条" in coercion.measure_period_problems(measure(None))[0]
 
@@ -359,8 +385,11 @@ def test_prior_approval_art_18(approved_at: datetime | None, emergency: bool, ok
 
 @pytest.mark.parametrize(
     ("reported_after", "late"),
-    [(timedelta(hours=24), False), (timedelta(hours=24, minutes=1), True),
-     (timedelta(hours=1), False)],
+    [
+        (timedelta(hours=24), False),
+        (timedelta(hours=24, minutes=1), True),
+        (timedelta(hours=1), False),
+    ],
 )
 def test_emergency_report_within_24_hours_art_19(reported_after: timedelta, late: bool) -> None:
     m = measure(DAY, emergency=True, approved_at=START + reported_after)
@@ -472,9 +501,10 @@ def test_coercion_measure_guard() -> None:
     assert rules.g_no_penalty_order(ok) == []
     assert "第十八条" in rules.g_coercion_measure(facts(measure=measure(DAY), officers_valid=1))[0]
     assert "第二十四条" in rules.g_coercion_measure(facts())[0]
-    assert "第二十五条" in rules.g_coercion_measure(
-        facts(measure=measure(DAY + timedelta(days=31)))
-    )[0]
+    assert (
+        "第二十五条"
+        in rules.g_coercion_measure(facts(measure=measure(DAY + timedelta(days=31))))[0]
+    )
     # a penalty case is untouched by it, and still needs its notice
     penalty = facts(act_type="penalty")
     assert rules.g_coercion_measure(penalty) == []
