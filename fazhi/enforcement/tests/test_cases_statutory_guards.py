@@ -492,3 +492,30 @@ def test_transition_form_of_the_measure_step(world: Any, coercion_case: Any) -> 
     assert CoercionMeasure.objects.get(case=coercion_case).approved_at == STARTED - timedelta(
         hours=1
     )
+
+
+# --- the case page ------------------------------------------------------------------------------
+
+
+def test_case_page_shows_the_version_applied_and_the_measure(
+    world: Any, coercion_case: Any
+) -> None:
+    from fazhi.enforcement.tests.test_caseui_world import client_of
+
+    client = client_of(world.officer_user)
+    form = client.get(f"/enforcement/cases/{coercion_case.pk}/transition/?to=decided")
+    assert form.status_code == 200
+    assert 'name="measure_kind"' in form.content.decode()
+    assert 'name="penalty_types"' not in form.content.decode()
+    take(world, coercion_case, measure_data(world))
+    page = client.get(f"/enforcement/cases/{coercion_case.pk}/").content.decode()
+    assert "强制措施期限届满日" in page  # the measure section
+    assert "2026-04-19" in page  # the measure's last day
+
+    _version(world, date(2025, 1, 1), ("ordinary", "3000", "8000"))
+    case = open_case(world)
+    to_investigated(world, case)
+    _notify(world, case, "5000")
+    page = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
+    assert "第三十七条" in page
+    assert "2025-01-01" in page
