@@ -59,6 +59,7 @@ ACTIONS = {
     "enforcement.case.officer_add": _("Officer added to an enforcement case"),
     "enforcement.case.transition": _("Enforcement case moved to another step"),
     "enforcement.case.extend": _("Decision deadline of an enforcement case extended"),
+    "enforcement.case.measure_extend": _("Coercive measure of an enforcement case extended"),
     "enforcement.legal_review.request": _("Legal review of an enforcement case requested"),
     "enforcement.legal_review.record": _("Legal review opinion recorded"),
 }

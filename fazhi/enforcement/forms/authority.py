@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from fazhi.enforcement.rules.discretion import FINE_BASE_LABELS
 from fazhi.enforcement.rules.enums import (
     ACT_TYPE_LABELS,
     PENALTY_TYPE_LABELS,
@@ -23,6 +24,7 @@ from fazhi.laws.models import Provision
 from fazhi.orgs.models import Division, Sector
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal(0), "required": False}
+TIMES = {"max_digits": 8, "decimal_places": 2, "min_value": Decimal(0), "required": False}
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -55,6 +57,19 @@ class AuthorityItemForm(forms.Form):
     )
     fine_min = forms.DecimalField(label=_("Statutory minimum fine (yuan)"), **MONEY)
     fine_max = forms.DecimalField(label=_("Statutory maximum fine (yuan)"), **MONEY)
+    multiple_min = forms.DecimalField(
+        label=_("Statutory minimum multiple"), **TIMES,
+        help_text=_("For a fine of N times a base, e.g. 货值金额十倍以上二十倍以下: 10 and 20."),
+    )
+    multiple_max = forms.DecimalField(label=_("Statutory maximum multiple"), **TIMES)
+    fine_base = forms.ChoiceField(
+        label=_("Base of the multiple"), required=False,
+        choices=[("", "—"), *choices(FINE_BASE_LABELS)],
+    )
+    base_threshold = forms.DecimalField(
+        label=_("Multiples apply from a base of (yuan)"), **MONEY,
+        help_text=_("Below it the fixed range applies (e.g. 10,000 for 食品安全法第一百二十四条)."),
+    )
     valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DATE)
     valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DATE)
 
@@ -79,6 +94,8 @@ class AuthorityItemForm(forms.Form):
         data = super().clean()
         if data.get("act_type") != ActType.PENALTY:
             data["penalty_types"], data["fine_min"], data["fine_max"] = [], None, None
+            data["multiple_min"] = data["multiple_max"] = data["base_threshold"] = None
+            data["fine_base"] = ""
         return data
 
 
@@ -131,6 +148,8 @@ class TierForm(forms.Form):
     )
     fine_min = forms.DecimalField(label=_("Minimum fine (yuan)"), **MONEY)
     fine_max = forms.DecimalField(label=_("Maximum fine (yuan)"), **MONEY)
+    multiple_min = forms.DecimalField(label=_("Minimum multiple"), **TIMES)
+    multiple_max = forms.DecimalField(label=_("Maximum multiple"), **TIMES)
     requires_legal_review = forms.BooleanField(label=_("Requires legal review"), required=False)
     requires_collective_discussion = forms.BooleanField(
         label=_("Requires collective discussion"), required=False
@@ -144,7 +163,8 @@ class TierForm(forms.Form):
     def __init__(self, *args: Any, types: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.tier_level == "no_penalty":  # art. 33: no type, no fine
-            for name in ("penalty_types", "fine_min", "fine_max", "overlap_note"):
+            for name in ("penalty_types", "fine_min", "fine_max", "multiple_min", "multiple_max",
+                         "overlap_note"):
                 del self.fields[name]
         elif types:  # only the item's statutory types are offered (rulebook §10.2 rule 3)
             field = self.fields["penalty_types"]

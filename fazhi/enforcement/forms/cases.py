@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from fazhi.enforcement.rules.coercion import MEASURE_KIND_LABELS
 from fazhi.enforcement.rules.discretion import (
     NO_PENALTY_BASIS,
     NO_PENALTY_LABELS,
@@ -219,6 +220,32 @@ class CaseCreateForm(forms.Form):
         return kwargs
 
 
+def _datetime_field(label: Any, **kwargs: Any) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        **kwargs,
+    )
+
+
+def _leaders(case: Any) -> QuerySet:
+    """Heads of the case's agency who may approve a coercive measure (《行政强制法》第十八条)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            agency_id=getattr(case, "agency_id", None),
+            role_assignments__role="agency_leader",
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
 def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
     return forms.DateField(
         label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}), **kwargs
@@ -263,8 +290,24 @@ class TransitionForm(forms.Form):
         if to in self.NOTE_REQUIRED:
             self.fields["note"].label = _("Reason")
             self.fields["note"].required = True
-        if to in self.PROPOSAL_STATES:
+        coercion = getattr(case, "act_type", "") == ActType.COERCION
+        if to in self.PROPOSAL_STATES and not coercion:
             self._add_proposal_fields(case)
+        if coercion and to == CaseState.DECIDED:
+            self._add_measure_fields()
+        if coercion and to in (CaseState.DECIDED, CaseState.SERVED):
+            self._add_approval_fields(case)
+        if to == CaseState.EXECUTING or (
+            to == CaseState.CLOSED and getattr(case, "state", "") == CaseState.EXECUTING
+        ):
+            self.fields["coercive_execution"] = forms.BooleanField(
+                label=_("This step carries out coercive execution"), required=False,
+                help_text=_("Not at night (22:00–06:00) or on a holiday unless urgent "
+                            "(《行政强制法》第四十三条)."),
+            )
+            self.fields["execution_emergency"] = forms.BooleanField(
+                label=_("The situation is urgent"), required=False,
+            )
         if to in self.WAIVER_STATES:
             self.fields["statement_waived"] = forms.BooleanField(
                 label=_("The party expressly waived statement and defence (art. 62)"),
@@ -300,6 +343,31 @@ class TransitionForm(forms.Form):
                 required=False,
             )
 
+    def _add_measure_fields(self) -> None:
+        self.fields["measure_kind"] = forms.ChoiceField(
+            label=_("Coercive measure"), choices=choices(MEASURE_KIND_LABELS),
+        )
+        self.fields["measure_started_at"] = _datetime_field(
+            _("Measure started at"), help_text=_("Left empty: the time of this step.")
+        )
+        self.fields["measure_ends_on"] = _date_field(
+            _("Last day of the measure"),
+            help_text=_("Sealing or seizure at most 30 days; longer only with an extension "
+                        "approved by the head (《行政强制法》第二十五条)."),
+        )
+        self.fields["measure_emergency"] = forms.BooleanField(
+            label=_("Taken on the spot in an emergency (report to the head within 24 hours)"),
+            required=False,
+        )
+
+    def _add_approval_fields(self, case: Any) -> None:
+        self.fields["measure_approved_by"] = forms.ModelChoiceField(
+            label=_("Approved by (head of the organ)"), queryset=_leaders(case), required=False,
+            help_text=_("Prior approval (《行政强制法》第十八条), or the approval on the report "
+                        "of an emergency measure (第十九条)."),
+        )
+        self.fields["measure_approved_at"] = _datetime_field(_("Approved at"))
+
     def _add_proposal_fields(self, case: Any) -> None:
         stored = case.circumstances if case is not None and case.circumstances else {}
         self.fields["circumstances"] = forms.MultipleChoiceField(
@@ -328,6 +396,16 @@ class TransitionForm(forms.Form):
         self.fields["fine_amount"] = forms.DecimalField(
             label=_("Fine (yuan)"), required=False, min_value=Decimal("0"),
             max_digits=14, decimal_places=2, initial=getattr(case, "fine_amount", None),
+        )
+        self.fields["fine_base_amount"] = forms.DecimalField(
+            label=_("Base of the fine (yuan)"), required=False, min_value=Decimal("0"),
+            max_digits=14, decimal_places=2, initial=getattr(case, "fine_base_amount", None),
+            help_text=_("Where the statute fines a multiple of a base (货值金额, 违法所得 …)."),
+        )
+        self.fields["fine_base_evidence"] = forms.CharField(
+            label=_("Evidence of the base"), required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            initial=getattr(case, "fine_base_evidence", ""),
         )
         self.fields["confiscation_value"] = forms.DecimalField(
             label=_("Value confiscated (yuan)"), required=False, min_value=Decimal("0"),
@@ -385,9 +463,21 @@ class TransitionForm(forms.Form):
                 "tier": d.get("tier") or "",
                 "outside_benchmark_reason": (d.get("outside_benchmark_reason") or "").strip(),
                 "no_penalty_ground": d.get("no_penalty_ground") or "",
+                "fine_base_amount": d.get("fine_base_amount"),
+                "fine_base_evidence": (d.get("fine_base_evidence") or "").strip(),
             })
+        if "measure_kind" in self.fields:
+            out.update({
+                "measure_kind": d.get("measure_kind") or "",
+                "measure_started_at": d.get("measure_started_at"),
+                "measure_ends_on": d.get("measure_ends_on"),
+                "measure_emergency": bool(d.get("measure_emergency")),
+            })
+        if d.get("measure_approved_by") is not None:
+            out["measure_approved_by"] = d["measure_approved_by"].pk
+            out["measure_approved_at"] = d.get("measure_approved_at")
         for flag in ("statement_waived", "hearing_waived", "electronic_consent",
-                     "on_site_coercion"):
+                     "on_site_coercion", "coercive_execution", "execution_emergency"):
             if flag in self.fields:
                 out[flag] = bool(d.get(flag))
         for name in ("hearing_requested_on", "hearing_notice_on", "hearing_on", "served_on"):

@@ -14,6 +14,7 @@ from fazhi.enforcement.models.badges import Badge  # noqa: F401
 from fazhi.enforcement.models.cases import (  # noqa: F401
     Case,
     CaseOfficer,
+    CoercionMeasure,
     DeadlineExtension,
     HearingThreshold,
     LegalReview,

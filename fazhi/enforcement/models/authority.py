@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.core.scope import Scope
+from fazhi.enforcement.rules.discretion import FINE_BASE_LABELS
 from fazhi.enforcement.rules.enums import (
     ACT_TYPE_LABELS,
     TIER_LABELS,
@@ -47,6 +48,24 @@ class AuthorityItem(models.Model):
     )
     fine_max = models.DecimalField(
         _("statutory maximum fine"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # A fine that is a multiple of a base (货值金额五倍以上十倍以下, rulebook §10.2); with a
+    # threshold, a base below it takes the fixed range above (食品安全法 第一百二十四条).
+    multiple_min = models.DecimalField(
+        _("statutory minimum multiple"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    multiple_max = models.DecimalField(
+        _("statutory maximum multiple"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    fine_base = models.CharField(
+        _("base of the multiple"), max_length=24, choices=choices(FINE_BASE_LABELS), blank=True
+    )
+    base_threshold = models.DecimalField(
+        _("multiples apply from a base of (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
@@ -148,6 +167,13 @@ class BenchmarkTier(models.Model):
     )
     fine_max = models.DecimalField(
         _("maximum fine"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # The tier's share of a statutory multiple range (rulebook §10.1: divide multiples too).
+    multiple_min = models.DecimalField(
+        _("minimum multiple"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    multiple_max = models.DecimalField(
+        _("maximum multiple"), max_digits=8, decimal_places=2, null=True, blank=True
     )
     requires_legal_review = models.BooleanField(_("requires legal review"), default=False)
     requires_collective_discussion = models.BooleanField(

@@ -14,8 +14,9 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.core.scope import Scope
-from fazhi.enforcement.models.authority import AuthorityItem
+from fazhi.enforcement.models.authority import AuthorityItem, DiscretionBenchmark
 from fazhi.enforcement.models.registry import Officer
+from fazhi.enforcement.rules.coercion import MEASURE_KIND_LABELS
 from fazhi.enforcement.rules.enums import (
     ACT_TYPE_LABELS,
     CASE_STATE_LABELS,
@@ -122,6 +123,23 @@ class Case(models.Model):
         _("reason for departing from the benchmark"), blank=True
     )
     no_penalty_ground = models.CharField(_("ground for no penalty"), max_length=32, blank=True)
+    # A fine that is a multiple of a base (货值金额 …): the base and the evidence it rests on
+    # (rulebook §10.2; art. 40).
+    fine_base_amount = models.DecimalField(
+        _("base of the fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    fine_base_evidence = models.TextField(_("evidence of the base"), blank=True)
+    # The benchmark version applied and why (art. 37 从旧兼从轻; rulebook §10.2 rule 5). None with
+    # a rule: the statutory range alone.
+    benchmark_applied = models.ForeignKey(
+        DiscretionBenchmark,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("benchmark version applied"),
+    )
+    benchmark_rule = models.CharField(_("why this benchmark version"), max_length=300, blank=True)
     # Major decision (重大执法决定, art. 58 / rulebook §2.3) and why.
     is_major = models.BooleanField(_("major decision"), default=False)
     major_reasons = models.JSONField(_("reasons it is major"), default=list, blank=True)
@@ -255,6 +273,53 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.code}"
+
+
+class CoercionMeasure(models.Model):
+    """The coercive measure of a coercion case (查封、扣押、冻结…), recorded by its measure step:
+    the head's approval (before it, or after an emergency measure on the report, 《行政强制法》
+    第十八条、第十九条), its start and last day, one extension approved by the head (art. 25)."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, related_name="measure", verbose_name=_("case")
+    )
+    kind = models.CharField(
+        _("coercive measure"), max_length=16, choices=choices(MEASURE_KIND_LABELS)
+    )
+    started_at = models.DateTimeField(_("measure started at"))
+    ends_on = models.DateField(_("last day of the measure"))
+    emergency = models.BooleanField(_("taken on the spot in an emergency"), default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    report_late = models.BooleanField(_("emergency reported after 24 hours"), default=False)
+    extension_days = models.PositiveSmallIntegerField(_("extension (days)"), default=0)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    extension_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("extension approved by"),
+    )
+    extension_approved_at = models.DateTimeField(_("extension approved at"), null=True, blank=True)
+    released_on = models.DateField(_("released on"), null=True, blank=True)
+
+    scope = Scope(agency="case__agency", division="case__division")
+
+    class Meta:
+        verbose_name = _("coercive measure")
+        verbose_name_plural = _("coercive measures")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.kind}"
 
 
 class LegalReview(models.Model):

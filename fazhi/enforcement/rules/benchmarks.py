@@ -64,11 +64,19 @@ def penalty_types_from_laws(codes: Iterable[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Statutory:
-    """The statutory range of a penalty item: types and fixed fine bounds (None = unbounded)."""
+    """The statutory range of a penalty item: types, fixed fine bounds (None = unbounded) and,
+    for fines that are a multiple of a base (货值金额…倍), the multiples (rulebook §10.2)."""
 
     types: frozenset[str]
     fine_min: Decimal | None = None
     fine_max: Decimal | None = None
+    multiple_min: Decimal | None = None
+    multiple_max: Decimal | None = None
+    base_threshold: Decimal | None = None
+
+    @property
+    def has_multiple(self) -> bool:
+        return self.multiple_min is not None or self.multiple_max is not None
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,12 @@ class Tier:
     fine_max: Decimal | None = None
     requires_legal_review: bool = False
     overlap_note: str = ""
+    multiple_min: Decimal | None = None
+    multiple_max: Decimal | None = None
+
+    @property
+    def has_multiple(self) -> bool:
+        return self.multiple_min is not None or self.multiple_max is not None
 
 
 @dataclass(frozen=True)
@@ -139,7 +153,9 @@ def _check_one(statutory: Statutory, tier: Tier) -> list[Finding]:
     out: list[Finding] = []
     level, label = tier.level, _label(tier.level)
     if level == TierLevel.NO_PENALTY:
-        if tier.types or tier.fine_min is not None or tier.fine_max is not None:
+        if tier.types or tier.fine_min is not None or tier.fine_max is not None or (
+            tier.has_multiple
+        ):
             out.append(Finding(
                 "no_penalty_has_penalty",
                 _("The tier “%(tier)s” may carry no penalty type and no fine.") % {"tier": label},
@@ -154,6 +170,7 @@ def _check_one(statutory: Statutory, tier: Tier) -> list[Finding]:
             % {"tier": label, "types": "、".join(extra)},
             BASIS_TYPES, level,
         ))
+    out += _check_multiples(statutory, tier)
     lo, hi = tier.fine_min, tier.fine_max
     if (lo is not None and lo < 0) or (hi is not None and hi < 0):
         out.append(Finding("negative", _("The tier “%(tier)s” has a negative fine.")
@@ -214,6 +231,75 @@ def _check_one(statutory: Statutory, tier: Tier) -> list[Finding]:
             _("The tier “%(tier)s”: %(amount)s is below the statutory minimum %(min)s; only the "
               "mitigated tier may go below it.")
             % {"tier": label, "amount": _yuan(lo), "min": _yuan(smin)},
+            BASIS_MITIGATED, level,
+        ))
+    return out
+
+
+def _times(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _check_multiples(statutory: Statutory, tier: Tier) -> list[Finding]:
+    """A tier of a fine that is a multiple of a base divides the statutory multiples, as the
+    graded tiers divide a fixed range (国办发〔2022〕27号 as summarised in rulebook §10.1 [P]:
+    where a fine is a multiple, divide the multiple range into tiers; §10.2): inside [statutory
+    min, max] multiple, only the mitigated tier below the minimum (then with legal review)."""
+    out: list[Finding] = []
+    level, label = tier.level, _label(tier.level)
+    lo, hi = tier.multiple_min, tier.multiple_max
+    if not tier.has_multiple:
+        if statutory.has_multiple and PenaltyType.FINE in tier.types:
+            out.append(Finding(
+                "multiple_range_missing",
+                _("The tier “%(tier)s” imposes a fine but does not divide the statutory "
+                  "multiples.") % {"tier": label},
+                BASIS_RANGE, level,
+            ))
+        return out
+    if not statutory.has_multiple:
+        out.append(Finding(
+            "multiple_without_statute",
+            _("The tier “%(tier)s” fines a multiple of a base, but the statutory range has no "
+              "multiples.") % {"tier": label},
+            BASIS_RANGE, level,
+        ))
+        return out
+    if (lo is not None and lo < 0) or (hi is not None and hi < 0):
+        out.append(Finding("negative_multiple", _("The tier “%(tier)s” has a negative multiple.")
+                           % {"tier": label}, BASIS_RANGE, level))
+        return out
+    if lo is not None and hi is not None and lo > hi:
+        out.append(Finding(
+            "multiple_min_above_max",
+            _("The tier “%(tier)s”: the minimum multiple %(min)s is above its maximum %(max)s.")
+            % {"tier": label, "min": _times(lo), "max": _times(hi)},
+            BASIS_RANGE, level,
+        ))
+        return out
+    smin, smax = statutory.multiple_min, statutory.multiple_max
+    if smax is not None and any(v is not None and v > smax for v in (lo, hi)):
+        out.append(Finding(
+            "above_statutory_multiple",
+            _("The tier “%(tier)s” goes above the statutory maximum multiple %(max)s.")
+            % {"tier": label, "max": _times(smax)},
+            BASIS_RANGE, level,
+        ))
+    below = smin is not None and lo is not None and lo < smin
+    if level == TierLevel.MITIGATED:
+        if below and not tier.requires_legal_review:
+            out.append(Finding(
+                "mitigated_needs_review",
+                _("The tier “%(tier)s” goes below the statutory minimum multiple %(min)s and "
+                  "must require legal review.") % {"tier": label, "min": _times(smin)},
+                BASIS_MITIGATED, level,
+            ))
+    elif below:
+        assert smin is not None
+        out.append(Finding(
+            "below_statutory_multiple",
+            _("The tier “%(tier)s” goes below the statutory minimum multiple %(min)s; only the "
+              "mitigated tier may go below it.") % {"tier": label, "min": _times(smin)},
             BASIS_MITIGATED, level,
         ))
     return out

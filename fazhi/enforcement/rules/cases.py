@@ -13,18 +13,26 @@ simple:  clue → decided (on the spot, art. 52) → served → [executing] → 
 
 Side exits: clue → not_filed; filed/investigating/investigated → terminated (art. 57: transfer,
 termination); a decided case whose decision is revoked → terminated (art. 48 withdrawal).
+
+A coercion case (act_type "coercion") walks the general rows without the penalty guards: its
+"decide" step takes the coercive measure (查封、扣押决定, 《行政强制法》第二十四条), checked for the
+head's prior approval or an emergency (arts. 18–19) and its period (art. 25); the step after it
+needs the report of an emergency measure (art. 19). Any execute or close-from-execution step that
+carries out coercive execution is refused at night and on holidays (art. 43), see
+`rules/coercion.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fazhi.enforcement.rules import coercion
 from fazhi.enforcement.rules.discretion import (
     NO_PENALTY_BASIS,
     NO_PENALTY_LABELS,
@@ -35,6 +43,7 @@ from fazhi.enforcement.rules.discretion import (
 )
 from fazhi.enforcement.rules.enums import (
     CASE_STATE_LABELS,
+    ActType,
     PartyKind,
     PenaltyType,
     Procedure,
@@ -289,9 +298,21 @@ class TransitionFacts:
     electronic_consent: bool = False
     decided_on: date | None = None
     served_on: date | None = None
+    # Coercion (《行政强制法》): the measure of a coercion case (arts. 18, 19, 25); whether this
+    # step carries out coercive execution, its local time, whether its day is a rest day on the
+    # official calendar and whether the situation is urgent (art. 43).
+    measure: coercion.MeasureFacts | None = None
+    coercive_execution: bool = False
+    local_time: time | None = None
+    rest_day: bool = False
+    execution_emergency: bool = False
 
 
 Guard = Callable[[TransitionFacts], list[str]]
+
+
+def _coercion_case(f: TransitionFacts) -> bool:
+    return f.act_type == ActType.COERCION.value
 
 
 # --- guards -----------------------------------------------------------------------------------
@@ -358,7 +379,10 @@ def g_simple_allowed(f: TransitionFacts) -> list[str]:
 
 def g_no_penalty_order(f: TransitionFacts) -> list[str]:
     """The no-penalty order of rulebook §10.3 is applied before any tier: a mandatory ground
-    forbids a penalty (arts. 30, 31, 33, 36, 40); a claimed ground must actually apply."""
+    forbids a penalty (arts. 30, 31, 33, 36, 37, 40); a claimed ground must actually apply. A
+    coercion case decides a measure, not a penalty (《行政强制法》第二条)."""
+    if _coercion_case(f):
+        return []
     p = f.proposal
     if p.no_penalty_ground:
         try:
@@ -385,14 +409,67 @@ def g_no_penalty_order(f: TransitionFacts) -> list[str]:
 
 
 def g_penalty_range(f: TransitionFacts) -> list[str]:
-    """Statutory range, benchmark tier and its written reason (arts. 4, 9, 30–34; §10.2)."""
+    """Statutory range (fixed, or multiples of a base), benchmark tier and its written reason
+    (arts. 4, 9, 30–34, 40; §10.2); the benchmark version chosen by art. 37."""
+    if _coercion_case(f):
+        return []
     return list(f.penalty_check.problems)
+
+
+def g_coercion_measure(f: TransitionFacts) -> list[str]:
+    """The measure step of a coercion case: two officers (《行政强制法》第十八条 (二)), the head's
+    prior approval unless taken on the spot in an emergency (arts. 18 (一), 19), the measure's
+    start and last day, at most 30 days without an approved extension and never over 60 (arts.
+    25, 32). Other cases pass."""
+    if not _coercion_case(f):
+        return []
+    problems: list[str] = []
+    if f.officers_valid < 2:
+        problems.append(
+            _(
+                "A coercive measure is taken by at least two officers with valid enforcement "
+                "certificates; %(n)s do (《行政强制法》第十八条)."
+            )
+            % {"n": f.officers_valid}
+        )
+    if f.measure is None:
+        problems.append(
+            _(
+                "Record the coercive measure: its kind, when it started and its last day "
+                "(《行政强制法》第二十四条、第二十五条)."
+            )
+        )
+        return problems
+    if f.measure.kind not in {k.value for k in coercion.MeasureKind}:
+        problems.append(_("Choose the kind of coercive measure."))
+    problems += coercion.approval_problems(f.measure)
+    problems += coercion.measure_period_problems(f.measure)
+    return problems
+
+
+def g_emergency_reported(f: TransitionFacts) -> list[str]:
+    """After an emergency measure, the next step waits for its report to the head and the
+    approval made afterwards (《行政强制法》第十九条); lateness is recorded, not refused."""
+    if not _coercion_case(f) or f.measure is None:
+        return []
+    return coercion.emergency_report_problems(f.measure)
+
+
+def g_execution_hours(f: TransitionFacts) -> list[str]:
+    """Coercive execution neither at night nor on a statutory holiday unless urgent
+    (《行政强制法》第四十三条). Only steps that say they carry out coercive execution."""
+    if not f.coercive_execution or f.local_time is None:
+        return []
+    return coercion.execution_time_problems(
+        f.local_time, rest_day=f.rest_day, emergency=f.execution_emergency
+    )
 
 
 def g_no_penalty_only(f: TransitionFacts) -> list[str]:
     """Without a prior notice only a no-penalty decision may follow the investigation
-    (arts. 44, 57, 62)."""
-    if f.proposal.no_penalty_ground:
+    (arts. 44, 57, 62). A coercive measure has no prior notice: the party is told of it and heard
+    on the spot (《行政强制法》第十八条 (五)(六))."""
+    if f.proposal.no_penalty_ground or _coercion_case(f):
         return []
     return [
         _(
@@ -599,7 +676,14 @@ class Transition:
 
 G = Procedure.GENERAL
 P = Procedure.SIMPLE
-_DECIDE_GENERAL = (g_party, g_item_of_agency, g_no_penalty_order, g_penalty_range, g_major_review)
+_DECIDE_GENERAL = (
+    g_party,
+    g_item_of_agency,
+    g_no_penalty_order,
+    g_penalty_range,
+    g_major_review,
+    g_coercion_measure,
+)
 
 
 def _rows() -> list[Transition]:
@@ -696,10 +780,17 @@ def _rows() -> list[Transition]:
         "decide_on_the_spot",
     )
     # -- both: service, execution, closing (arts. 61, 66–67)
-    add(S.DECIDED, S.SERVED, both, (g_service,), ART_SERVICE, "serve")
-    add(S.SERVED, S.EXECUTING, both, (g_something_to_execute,), ART_EXECUTION, "execute")
+    add(S.DECIDED, S.SERVED, both, (g_service, g_emergency_reported), ART_SERVICE, "serve")
+    add(
+        S.SERVED,
+        S.EXECUTING,
+        both,
+        (g_something_to_execute, g_execution_hours),
+        ART_EXECUTION,
+        "execute",
+    )
     add(S.SERVED, S.CLOSED, both, (g_nothing_left,), PRAC_CLOSE, "close")
-    add(S.EXECUTING, S.CLOSED, both, (), PRAC_CLOSE, "close")
+    add(S.EXECUTING, S.CLOSED, both, (g_execution_hours,), PRAC_CLOSE, "close")
     # -- revocation of a decision: the case ends and its disclosure is withdrawn (art. 48)
     for src in DECIDED_STATES:
         add(src, S.TERMINATED, both, (g_note,), ART_WITHDRAWAL, "revoke_decision")

@@ -26,6 +26,8 @@ BASIS_MINOR_VIOLATION = "《行政处罚法》第三十三条第一款"
 BASIS_FACTS = "《行政处罚法》第四十条、第五十七条"
 BASIS_BENCHMARK = "《行政处罚法》第三十四条"
 BASIS_TYPES = "《行政处罚法》第九条"
+BASIS_LIGHTER_RULE = "《行政处罚法》第三十七条"
+BASIS_EVIDENCE = "《行政处罚法》第四十条"
 
 #: Age under which no penalty is imposed, and under which it must be lighter (art. 30).
 NO_PENALTY_AGE = 14
@@ -44,6 +46,8 @@ class NoPenaltyGround(StrEnum):
     MINOR_CORRECTED = "minor_corrected"  # 轻微并及时改正，没有造成危害后果 (art. 33 ¶1)
     FIRST_VIOLATION = "first_violation"  # 初次违法且危害后果轻微并及时改正 (art. 33 ¶1, may)
     FACTS_NOT_ESTABLISHED = "facts_not_established"  # 违法事实不能成立 (arts. 40, 57 (三))
+    # 作出决定时的新规定不认为是违法或不再处罚 (art. 37 从旧兼从轻)
+    NOT_PUNISHABLE = "not_punishable"
 
 
 NO_PENALTY_LABELS = {
@@ -58,6 +62,9 @@ NO_PENALTY_LABELS = {
         "First violation, slight harm, promptly corrected"
     ),
     NoPenaltyGround.FACTS_NOT_ESTABLISHED: gettext_lazy("Facts of the violation not established"),
+    NoPenaltyGround.NOT_PUNISHABLE: gettext_lazy(
+        "No longer penalised under the rule in force at the decision"
+    ),
 }
 
 NO_PENALTY_BASIS = {
@@ -68,6 +75,7 @@ NO_PENALTY_BASIS = {
     NoPenaltyGround.MINOR_CORRECTED: BASIS_MINOR_VIOLATION,
     NoPenaltyGround.FIRST_VIOLATION: BASIS_MINOR_VIOLATION,
     NoPenaltyGround.FACTS_NOT_ESTABLISHED: BASIS_FACTS,
+    NoPenaltyGround.NOT_PUNISHABLE: BASIS_LIGHTER_RULE,
 }
 
 #: Every ground except "first violation" obliges the organ not to penalise (rulebook §1.3).
@@ -92,6 +100,9 @@ class NoPenaltyFacts:
     slight_harm: bool = False
     first_violation: bool = False
     facts_not_established: bool = False
+    # The benchmark version that applies under art. 37 no longer penalises the act
+    # (`applicable_benchmark`, `BenchmarkVersion.not_punishable`).
+    no_longer_punishable: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,11 +151,15 @@ def no_penalty_options(facts: NoPenaltyFacts) -> list[NoPenaltyOption]:
     conduct (art. 31); 3. no subjective fault, unless a law or administrative regulation excludes
     it (art. 33 ¶2); 4. minor + promptly corrected + no harm (art. 33 ¶1, mandatory); 5. first
     violation + slight harm + promptly corrected (art. 33 ¶1, *may*: discretionary). Facts not
-    established (arts. 40, 57 (三)) also forbid a penalty.
+    established (arts. 40, 57 (三)) also forbid a penalty, and so does a rule in force at the
+    decision under which the act is no longer penalised (art. 37, 从旧兼从轻: tested right after
+    the limitation, since it too means there is nothing left to penalise).
     """
     found: list[NoPenaltyGround] = []
     if limitation_expired(facts.act_on, facts.discovered_on, serious=facts.serious_harm):
         found.append(NoPenaltyGround.LIMITATION)
+    if facts.no_longer_punishable:
+        found.append(NoPenaltyGround.NOT_PUNISHABLE)
     if under_age(facts.party_birth_date, facts.act_on, NO_PENALTY_AGE):
         found.append(NoPenaltyGround.UNDER_14)
     if facts.incapable:
@@ -178,13 +193,51 @@ def is_first_violation(prior_violation_dates: list[date], act_on: date, lookback
 # --- tiers (rulebook §10.2) -------------------------------------------------------------------
 
 
+class FineBase(StrEnum):
+    """What a fine "N 倍" is a multiple of (rulebook §10.2 statutory_range `base`). The codes are
+    the legal library's (`fazhi.laws.penalties.classify_basis`)."""
+
+    GOODS_VALUE = "goods_value"  # 货值金额
+    ILLEGAL_GAINS = "illegal_gains"  # 违法所得
+    ILLEGAL_TURNOVER = "illegal_turnover"  # 违法经营额 / 销售额
+    OTHER = "other"  # 其他计罚基数
+
+
+FINE_BASE_LABELS = {
+    FineBase.GOODS_VALUE: gettext_lazy("value of the goods"),
+    FineBase.ILLEGAL_GAINS: gettext_lazy("illegal gains"),
+    FineBase.ILLEGAL_TURNOVER: gettext_lazy("illegal turnover"),
+    FineBase.OTHER: gettext_lazy("base amount"),
+}
+
+
+def fine_base_label(code: str) -> str:
+    for key, label in FINE_BASE_LABELS.items():
+        if key == code:
+            return str(label)
+    return str(FINE_BASE_LABELS[FineBase.OTHER])
+
+
 @dataclass(frozen=True)
 class StatutoryRange:
-    """The penalty the authority item allows (rulebook §10.2 statutory_range)."""
+    """The penalty the authority item allows (rulebook §10.2 statutory_range): fixed bounds
+    (`fine_min`, `fine_max`) or multiples of a base (`multiple_min`, `multiple_max`, `base`).
+
+    With both and a `base_threshold` (食品安全法 第一百二十四条: 货值金额不足一万元的, 五万元以上
+    十万元以下; 一万元以上的, 十倍以上二十倍以下), a base below the threshold takes the fixed
+    range and a base at or above it the multiples; without a threshold the multiples apply."""
 
     penalty_types: tuple[str, ...] = ()
     fine_min: Decimal | None = None
     fine_max: Decimal | None = None
+    multiple_min: Decimal | None = None
+    multiple_max: Decimal | None = None
+    base: str = ""  # FineBase value
+    base_threshold: Decimal | None = None
+
+    @property
+    def has_multiple(self) -> bool:
+        return self.multiple_min is not None or self.multiple_max is not None
 
 
 @dataclass(frozen=True)
@@ -195,21 +248,109 @@ class Tier:
     fine_max: Decimal | None = None
     requires_legal_review: bool = False
     requires_collective_discussion: bool = False
+    multiple_min: Decimal | None = None
+    multiple_max: Decimal | None = None
+
+    @property
+    def has_multiple(self) -> bool:
+        return self.multiple_min is not None or self.multiple_max is not None
 
 
 @dataclass(frozen=True)
 class Proposal:
-    """The penalty an officer proposes (prior notice) or the head decides."""
+    """The penalty an officer proposes (prior notice) or the head decides. `base_amount` is the
+    amount a multiple is computed from (货值金额, 违法所得 …) and `base_evidence` what it rests
+    on (art. 40: facts established by evidence)."""
 
     penalty_types: tuple[str, ...] = ()
     fine_amount: Decimal | None = None
     tier: str = ""
     outside_benchmark_reason: str = ""
     no_penalty_ground: str = ""
+    base_amount: Decimal | None = None
+    base_evidence: str = ""
 
     @property
     def is_penalty(self) -> bool:
         return bool(self.penalty_types) and not self.no_penalty_ground
+
+
+class Regime(StrEnum):
+    """Which bounds a fine of one case has (rulebook §10.2)."""
+
+    FIXED = "fixed"  # fine_min / fine_max in yuan
+    MULTIPLE = "multiple"  # base × multiple_min … base × multiple_max
+    BASE_MISSING = "base_missing"  # a multiple applies or may apply, but no base is recorded
+
+
+@dataclass(frozen=True)
+class FineBounds:
+    """The bounds in yuan a fine must keep on this case's base. None = unbounded. The products
+    are exact Decimals (never rounded), so 10 × 12,345.67 = 123,456.70 is inside and 123,456.71
+    is outside."""
+
+    regime: Regime
+    fine_min: Decimal | None = None
+    fine_max: Decimal | None = None
+    multiple_min: Decimal | None = None
+    multiple_max: Decimal | None = None
+    base_amount: Decimal | None = None
+
+
+def regime_for(statutory: StatutoryRange, base_amount: Decimal | None) -> Regime:
+    """Fixed range, multiples, or "record the base first" (rulebook §10.2; the threshold pattern
+    of 食品安全法 第一百二十四条: below the threshold fixed, at or above it the multiples)."""
+    if not statutory.has_multiple:
+        return Regime.FIXED
+    if base_amount is None:
+        return Regime.BASE_MISSING
+    if statutory.base_threshold is not None and base_amount < statutory.base_threshold:
+        return Regime.FIXED
+    return Regime.MULTIPLE
+
+
+def _times(base: Decimal, multiple: Decimal | None) -> Decimal | None:
+    return None if multiple is None else base * multiple
+
+
+def statutory_bounds(statutory: StatutoryRange, base_amount: Decimal | None) -> FineBounds:
+    """The statutory bounds of a fine on `base_amount` (see `regime_for`)."""
+    regime = regime_for(statutory, base_amount)
+    if regime == Regime.MULTIPLE:
+        assert base_amount is not None
+        return FineBounds(
+            regime,
+            _times(base_amount, statutory.multiple_min),
+            _times(base_amount, statutory.multiple_max),
+            statutory.multiple_min,
+            statutory.multiple_max,
+            base_amount,
+        )
+    if regime == Regime.BASE_MISSING:
+        return FineBounds(
+            regime, multiple_min=statutory.multiple_min, multiple_max=statutory.multiple_max
+        )
+    return FineBounds(regime, statutory.fine_min, statutory.fine_max)
+
+
+def tier_bounds(tier: Tier, statutory: StatutoryRange, base_amount: Decimal | None) -> FineBounds:
+    """A tier's bounds on `base_amount`: its multiples where the statute's multiples apply and
+    the tier divides them, else its fixed range (国办发〔2022〕27号: a multiple range is divided
+    into tiers of multiples)."""
+    regime = regime_for(statutory, base_amount)
+    if regime == Regime.MULTIPLE and tier.has_multiple:
+        assert base_amount is not None
+        return FineBounds(
+            regime,
+            _times(base_amount, tier.multiple_min),
+            _times(base_amount, tier.multiple_max),
+            tier.multiple_min,
+            tier.multiple_max,
+            base_amount,
+        )
+    if regime == Regime.BASE_MISSING and tier.has_multiple:
+        return FineBounds(regime, multiple_min=tier.multiple_min, multiple_max=tier.multiple_max)
+    return FineBounds(Regime.FIXED, tier.fine_min, tier.fine_max)
 
 
 @dataclass
@@ -227,6 +368,12 @@ def _money(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:,.2f}"
 
 
+def _multiple(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value.normalize():f}"
+
+
 def check_penalty(
     proposal: Proposal,
     statutory: StatutoryRange,
@@ -238,7 +385,10 @@ def check_penalty(
 
     * types are art. 9 types and ⊆ the item's statutory types; a fine has a positive amount;
     * the amount lies inside the statutory range — only the mitigated tier may go below the
-      minimum (arts. 30–32), never above the maximum;
+      minimum (arts. 30–32), never above the maximum; where the statute fines a multiple of a
+      base (货值金额 …), the range is [base × min, base × max], exact at both ends, and the base
+      must be recorded with its evidence (art. 40); below a `base_threshold` the fixed range
+      applies;
     * with a benchmark: the tier is one of its tiers and the amount / types lie inside it;
       otherwise the penalty is outside the benchmark: a written reason is required and then a
       legal review (art. 34; rulebook §2.3, §10.1 [PRAC]);
@@ -272,25 +422,69 @@ def check_penalty(
     if not has_fine and amount:
         check.problems.append(_("A fine amount was given but the penalty types include no fine."))
     mitigated = proposal.tier == TierLevel.MITIGATED.value
+    base = proposal.base_amount
+    bounds = statutory_bounds(statutory, base)
+    if has_fine and statutory.has_multiple and (base is None or not proposal.base_evidence.strip()):
+        check.problems.append(
+            _(
+                "The statutory fine is a multiple of the %(base)s: record the %(base)s and the "
+                "evidence it rests on (《行政处罚法》第四十条)."
+            )
+            % {"base": fine_base_label(statutory.base)}
+        )
     if has_fine and amount is not None and amount > 0:
-        if statutory.fine_max is not None and amount > statutory.fine_max:
-            check.problems.append(
-                _(
-                    "The fine %(amount)s yuan is above the statutory maximum of %(max)s yuan "
-                    "(《行政处罚法》第四条)."
+        multiple = bounds.regime == Regime.MULTIPLE
+        if bounds.fine_max is not None and amount > bounds.fine_max:
+            if multiple:
+                check.problems.append(
+                    _(
+                        "The fine %(amount)s yuan is above the statutory maximum of %(max)s yuan "
+                        "(%(times)s times the %(base)s of %(base_amount)s yuan) "
+                        "(《行政处罚法》第四条)."
+                    )
+                    % {
+                        "amount": _money(amount),
+                        "max": _money(bounds.fine_max),
+                        "times": _multiple(bounds.multiple_max),
+                        "base": fine_base_label(statutory.base),
+                        "base_amount": _money(base),
+                    }
                 )
-                % {"amount": _money(amount), "max": _money(statutory.fine_max)}
-            )
-        if statutory.fine_min is not None and amount < statutory.fine_min and not mitigated:
-            check.problems.append(
-                _(
-                    "The fine %(amount)s yuan is below the statutory minimum of %(min)s yuan; only "
-                    "a mitigated penalty on a legal ground may go below it "
-                    "(《行政处罚法》第三十条至"
-                    "第三十二条)."
+            else:
+                check.problems.append(
+                    _(
+                        "The fine %(amount)s yuan is above the statutory maximum of %(max)s yuan "
+                        "(《行政处罚法》第四条)."
+                    )
+                    % {"amount": _money(amount), "max": _money(bounds.fine_max)}
                 )
-                % {"amount": _money(amount), "min": _money(statutory.fine_min)}
-            )
+        if bounds.fine_min is not None and amount < bounds.fine_min and not mitigated:
+            if multiple:
+                check.problems.append(
+                    _(
+                        "The fine %(amount)s yuan is below the statutory minimum of %(min)s yuan "
+                        "(%(times)s times the %(base)s of %(base_amount)s yuan); only a "
+                        "mitigated penalty on a legal ground may go below it "
+                        "(《行政处罚法》第三十条至第三十二条)."
+                    )
+                    % {
+                        "amount": _money(amount),
+                        "min": _money(bounds.fine_min),
+                        "times": _multiple(bounds.multiple_min),
+                        "base": fine_base_label(statutory.base),
+                        "base_amount": _money(base),
+                    }
+                )
+            else:
+                check.problems.append(
+                    _(
+                        "The fine %(amount)s yuan is below the statutory minimum of %(min)s "
+                        "yuan; only a mitigated penalty on a legal ground may go below it "
+                        "(《行政处罚法》第三十条至"
+                        "第三十二条)."
+                    )
+                    % {"amount": _money(amount), "min": _money(bounds.fine_min)}
+                )
     if mitigated:
         check.needs_legal_review = True
     if lighter_required and proposal.tier not in (
@@ -314,10 +508,11 @@ def check_penalty(
             outside = False
             if tier.penalty_types and not types <= set(tier.penalty_types):
                 outside = True
+            t_bounds = tier_bounds(tier, statutory, base)
             if has_fine and amount is not None:
-                if tier.fine_min is not None and amount < tier.fine_min:
+                if t_bounds.fine_min is not None and amount < t_bounds.fine_min:
                     outside = True
-                if tier.fine_max is not None and amount > tier.fine_max:
+                if t_bounds.fine_max is not None and amount > t_bounds.fine_max:
                     outside = True
             check.outside_benchmark = outside
             if tier.requires_legal_review:
@@ -335,8 +530,194 @@ def check_penalty(
                         )
                         % {
                             "tier": TIER_LABELS.get(tier.level, tier.level),
-                            "min": _money(tier.fine_min),
-                            "max": _money(tier.fine_max),
+                            "min": _money(t_bounds.fine_min),
+                            "max": _money(t_bounds.fine_max),
                         }
                     )
     return check
+
+
+# --- which benchmark version applies (art. 37, rulebook §10.2 rule 5) -------------------------
+
+
+@dataclass(frozen=True)
+class BenchmarkVersion:
+    """One benchmark version as the case engine compares it: its tiers and the statutory range
+    it refines. The item holds one statutory range today, so both versions of a comparison carry
+    the same one; the comparison still looks at it when the tiers cannot decide."""
+
+    pk: int | None
+    valid_from: date
+    tiers: tuple[Tier, ...] = ()
+    statutory: StatutoryRange = field(default_factory=StatutoryRange)
+
+    @property
+    def not_punishable(self) -> bool:
+        """Every tier of the version is "no penalty": under it the act is no longer penalised
+        (art. 37 "不认为是违法" / no longer punishable)."""
+        return bool(self.tiers) and all(t.level == TierLevel.NO_PENALTY for t in self.tiers)
+
+    def tier(self, level: str) -> Tier | None:
+        for t in self.tiers:
+            if t.level == level:
+                return t
+        return None
+
+
+class ApplicableReason(StrEnum):
+    """Why `applicable_benchmark` chose the version it chose."""
+
+    NONE = "none"  # no version in force at the act or at the decision: statutory range
+    NONE_AT_ACT = "none_at_act"  # none at the act: statutory range (a later one not reaching back)
+    SAME = "same"  # the version in force at the act is still in force at the decision
+    ONLY_AT_ACT = "only_at_act"  # in force at the act, none at the decision: the act's version
+    LATER_LIGHTER = "later_lighter"  # the decision's version is lighter: it applies
+    LATER_NOT_PUNISHABLE = "later_not_punishable"  # the decision's version no longer penalises
+    LATER_NOT_LIGHTER = "later_not_lighter"  # heavier, equal or not comparable: the act's version
+
+
+_INF = Decimal("Infinity")
+
+
+def _bounds_key(b: FineBounds) -> tuple[Decimal, Decimal]:
+    if b.regime == Regime.BASE_MISSING:  # compare the multiples themselves (same base)
+        top, bottom = b.multiple_max, b.multiple_min
+    else:
+        top, bottom = b.fine_max, b.fine_min
+    return (_INF if top is None else top, Decimal(0) if bottom is None else bottom)
+
+
+def _compare_keys(a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal]) -> int:
+    return (a > b) - (a < b)
+
+
+def compare_severity(
+    a: BenchmarkVersion, b: BenchmarkVersion, *, tier: str, base_amount: Decimal | None = None
+) -> int:
+    """-1 when `a` is lighter than `b` for the selected `tier`, 1 when heavier, 0 when equal or
+    not comparable. A version that no longer penalises the act is the lightest. Otherwise the
+    selected tier decides: the lower fine ceiling (on the case's base, for multiples) is
+    lighter, then the lower floor, then fewer penalty types (a strict subset). Where the tier is
+    missing from either version, the statutory ranges are compared the same way."""
+    if a.not_punishable != b.not_punishable:
+        return -1 if a.not_punishable else 1
+    if a.not_punishable:
+        return 0
+    ta, tb = a.tier(tier), b.tier(tier)
+    if ta is not None and tb is not None:
+        order = _compare_keys(
+            _bounds_key(tier_bounds(ta, a.statutory, base_amount)),
+            _bounds_key(tier_bounds(tb, b.statutory, base_amount)),
+        )
+        if order:
+            return order
+        types_a, types_b = set(ta.penalty_types), set(tb.penalty_types)
+        if types_a < types_b:
+            return -1
+        if types_b < types_a:
+            return 1
+    return _compare_keys(
+        _bounds_key(statutory_bounds(a.statutory, base_amount)),
+        _bounds_key(statutory_bounds(b.statutory, base_amount)),
+    )
+
+
+@dataclass(frozen=True)
+class Applicable:
+    """The benchmark version a case applies (None: the statutory range alone) and why."""
+
+    version: BenchmarkVersion | None
+    reason: ApplicableReason
+    at_act: BenchmarkVersion | None = None
+    at_decision: BenchmarkVersion | None = None
+    tier: str = ""
+
+    @property
+    def basis(self) -> str:
+        return BASIS_LIGHTER_RULE
+
+    def rule(self) -> str:
+        """A short Chinese sentence citing art. 37 (stored on the case, shown on its page)."""
+        act = self.at_act.valid_from.isoformat() if self.at_act else ""
+        later = self.at_decision.valid_from.isoformat() if self.at_decision else ""
+        r = ApplicableReason
+        if self.reason == r.NONE:
+            return _(
+                "No discretion benchmark was in force: the statutory range applies "
+                "(《行政处罚法》第三十七条)."
+            )
+        if self.reason == r.NONE_AT_ACT:
+            return _(
+                "No discretion benchmark was in force when the act was committed: the statutory "
+                "range applies; the version of %(later)s does not reach back "
+                "(《行政处罚法》第三十七条)."
+            ) % {"later": later}
+        if self.reason in (r.SAME, r.ONLY_AT_ACT):
+            return _(
+                "The benchmark version of %(day)s, in force when the act was committed, applies "
+                "(《行政处罚法》第三十七条)."
+            ) % {"day": act}
+        if self.reason == r.LATER_NOT_PUNISHABLE:
+            return _(
+                "Under the benchmark version of %(later)s, in force at the decision, the act is "
+                "no longer penalised: it applies instead of the version of %(act)s "
+                "(从旧兼从轻, 《行政处罚法》第三十七条)."
+            ) % {"later": later, "act": act}
+        if self.reason == r.LATER_LIGHTER:
+            return _(
+                "The benchmark version of %(later)s, in force at the decision, is lighter for "
+                "the tier “%(tier)s” than the version of %(act)s in force when the act was "
+                "committed: the lighter one applies (从旧兼从轻, 《行政处罚法》第三十七条)."
+            ) % {"later": later, "act": act, "tier": _tier_label(self.tier)}
+        return _(
+            "The benchmark version of %(later)s, in force at the decision, is not lighter for the "
+            "tier “%(tier)s”: the version of %(act)s, in force when the act was committed, "
+            "applies (《行政处罚法》第三十七条)."
+        ) % {"later": later, "act": act, "tier": _tier_label(self.tier)}
+
+
+def _tier_label(level: str) -> str:
+    for key, label in TIER_LABELS.items():
+        if key == level:
+            return str(label)
+    return level or "—"
+
+
+def applicable_benchmark(
+    at_act: BenchmarkVersion | None,
+    at_decision: BenchmarkVersion | None,
+    *,
+    tier: str,
+    base_amount: Decimal | None = None,
+) -> Applicable:
+    """Which benchmark version a case applies (art. 37, 从旧兼从轻; rulebook §10.2 rule 5).
+
+    The rule in force when the act was committed applies; a version in force at the decision
+    applies instead when it is lighter for the selected tier, or when it no longer penalises the
+    act at all. Equal or not comparable: the act's version. Decided here:
+
+    * no version at the act: the statutory range alone, even when one is in force at the
+      decision (the rulebook binds the version "in force at the time of the violation"; a
+      benchmark narrows discretion in both directions, so a later one is not simply lighter) —
+      except a later version that no longer penalises the act, which art. 37 applies;
+    * a version at the act and none at the decision: the act's version (从旧).
+    """
+
+    def made(version: BenchmarkVersion | None, reason: ApplicableReason) -> Applicable:
+        return Applicable(version, reason, at_act, at_decision, tier)
+
+    if at_act is None:
+        if at_decision is None:
+            return made(None, ApplicableReason.NONE)
+        if at_decision.not_punishable:
+            return made(at_decision, ApplicableReason.LATER_NOT_PUNISHABLE)
+        return made(None, ApplicableReason.NONE_AT_ACT)
+    if at_decision is None:
+        return made(at_act, ApplicableReason.ONLY_AT_ACT)
+    if at_decision.pk == at_act.pk and at_decision.valid_from == at_act.valid_from:
+        return made(at_act, ApplicableReason.SAME)
+    if at_decision.not_punishable and not at_act.not_punishable:
+        return made(at_decision, ApplicableReason.LATER_NOT_PUNISHABLE)
+    if compare_severity(at_decision, at_act, tier=tier, base_amount=base_amount) < 0:
+        return made(at_decision, ApplicableReason.LATER_LIGHTER)
+    return made(at_act, ApplicableReason.LATER_NOT_LIGHTER)

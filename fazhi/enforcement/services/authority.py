@@ -42,6 +42,7 @@ from fazhi.orgs.models import Agency, Division, Sector
 ITEM_FIELDS = (
     "code", "act_type", "name", "sector", "responsible_post", "source_provision",
     "violation_key", "penalty_types", "fine_min", "fine_max", "valid_from", "valid_to",
+    "multiple_min", "multiple_max", "fine_base", "base_threshold",
 )
 
 
@@ -72,6 +73,10 @@ def _snapshot(item: AuthorityItem) -> dict[str, Any]:
         "penalty_types": list(item.penalty_types or []),
         "fine_min": str(item.fine_min) if item.fine_min is not None else None,
         "fine_max": str(item.fine_max) if item.fine_max is not None else None,
+        "multiple_min": str(item.multiple_min) if item.multiple_min is not None else None,
+        "multiple_max": str(item.multiple_max) if item.multiple_max is not None else None,
+        "fine_base": item.fine_base,
+        "base_threshold": str(item.base_threshold) if item.base_threshold is not None else None,
         "is_published": item.is_published,
     }
 
@@ -99,13 +104,48 @@ def _check_item(item: AuthorityItem) -> None:
     errors: dict[str, list[str]] = {}
     if item.fine_min is not None and item.fine_max is not None and item.fine_min > item.fine_max:
         errors["fine_max"] = [_("The statutory maximum fine is below the minimum.")]
-    if item.act_type != ActType.PENALTY and (item.penalty_types or item.fine_min or item.fine_max):
+    if item.act_type != ActType.PENALTY and (
+        item.penalty_types or item.fine_min or item.fine_max or item.multiple_min
+        or item.multiple_max
+    ):
         errors["act_type"] = [_("Only a penalty item carries penalty types and fines.")]
+    errors.update(_check_multiples(item))
     if item.valid_from and item.valid_to and item.valid_to < item.valid_from:
         errors["valid_to"] = [_("The item ends before it starts.")]
     if errors:
         raise ValidationError(errors)
     item.full_clean(exclude=["agency", "sector", "source_provision"])
+
+
+def _check_multiples(item: AuthorityItem) -> dict[str, list[str]]:
+    """A fine that is a multiple of a base (rulebook §10.2 statutory_range multiple_min,
+    multiple_max, base): non-negative multiples in order, the base named; a threshold only with
+    multiples, and with both a fixed range and multiples the threshold that separates them
+    (食品安全法 第一百二十四条: 货值金额不足一万元 fixed, 一万元以上 multiples)."""
+    errors: dict[str, list[str]] = {}
+    lo, hi = item.multiple_min, item.multiple_max
+    has_multiple = lo is not None or hi is not None
+    if (lo is not None and lo < 0) or (hi is not None and hi < 0):
+        errors["multiple_min"] = [_("A multiple cannot be negative.")]
+    elif lo is not None and hi is not None and lo > hi:
+        errors["multiple_max"] = [_("The statutory maximum multiple is below the minimum.")]
+    if has_multiple and not item.fine_base:
+        errors["fine_base"] = [
+            _("Name what the fine is a multiple of (value of the goods, illegal gains …).")
+        ]
+    if not has_multiple and (item.fine_base or item.base_threshold is not None):
+        errors["multiple_min"] = [_("A base and a threshold need the statutory multiples.")]
+    if item.base_threshold is not None and item.base_threshold < 0:
+        errors["base_threshold"] = [_("The threshold cannot be negative.")]
+    fixed = item.fine_min is not None or item.fine_max is not None
+    if has_multiple and fixed and item.base_threshold is None:
+        errors["base_threshold"] = [
+            _(
+                "With both a fixed range and multiples, give the base from which the multiples "
+                "apply (below it the fixed range applies)."
+            )
+        ]
+    return errors
 
 
 def _set_bases(item: AuthorityItem, bases: Iterable[BasisSpec]) -> None:
@@ -146,6 +186,10 @@ def authority_item_create(
     valid_from: date | None = None,
     valid_to: date | None = None,
     bases: Iterable[BasisSpec] = (),
+    multiple_min: Decimal | None = None,
+    multiple_max: Decimal | None = None,
+    fine_base: str = "",
+    base_threshold: Decimal | None = None,
 ) -> AuthorityItem:
     """Add one power to `agency`'s authority list (unpublished until `authority_item_publish`)."""
     item = AuthorityItem(
@@ -162,6 +206,10 @@ def authority_item_create(
         fine_max=fine_max,
         valid_from=valid_from,
         valid_to=valid_to,
+        multiple_min=multiple_min,
+        multiple_max=multiple_max,
+        fine_base=fine_base or "",
+        base_threshold=base_threshold,
     )
     if AuthorityItem.objects.filter(agency=agency, code=item.code).exists():
         raise ValidationError({"code": [_("This agency already has an item with this code.")]})
@@ -250,7 +298,12 @@ def authority_basis_confirm(*, actor: Any, basis: AuthorityBasis) -> AuthorityBa
 
 def statutory_of(item: AuthorityItem) -> rules.Statutory:
     return rules.Statutory(
-        types=frozenset(item.penalty_types or []), fine_min=item.fine_min, fine_max=item.fine_max
+        types=frozenset(item.penalty_types or []),
+        fine_min=item.fine_min,
+        fine_max=item.fine_max,
+        multiple_min=item.multiple_min,
+        multiple_max=item.multiple_max,
+        base_threshold=item.base_threshold,
     )
 
 
@@ -265,6 +318,8 @@ def _tier_spec(data: Mapping[str, Any]) -> rules.Tier:
         fine_max=dec(data.get("fine_max")),
         requires_legal_review=bool(data.get("requires_legal_review")),
         overlap_note=str(data.get("overlap_note") or ""),
+        multiple_min=dec(data.get("multiple_min")),
+        multiple_max=dec(data.get("multiple_max")),
     )
 
 
@@ -307,6 +362,8 @@ def _write_tiers(benchmark: DiscretionBenchmark, tiers: Sequence[Mapping[str, An
             penalty_types=list(t.get("penalty_types") or []),
             fine_min=_tier_spec(t).fine_min,
             fine_max=_tier_spec(t).fine_max,
+            multiple_min=_tier_spec(t).multiple_min,
+            multiple_max=_tier_spec(t).multiple_max,
             requires_legal_review=bool(t.get("requires_legal_review")),
             requires_collective_discussion=bool(t.get("requires_collective_discussion")),
             legal_ground=t.get("legal_ground") or "",
@@ -325,6 +382,8 @@ def benchmark_tier_rows(benchmark: DiscretionBenchmark) -> list[dict[str, Any]]:
             "penalty_types": t.penalty_types,
             "fine_min": t.fine_min,
             "fine_max": t.fine_max,
+            "multiple_min": t.multiple_min,
+            "multiple_max": t.multiple_max,
             "requires_legal_review": t.requires_legal_review,
             "requires_collective_discussion": t.requires_collective_discussion,
             "legal_ground": t.legal_ground,
@@ -458,6 +517,11 @@ def tiers_from_draft(
         ranges = rules.default_split(
             item.fine_min, item.fine_max, split or rules.DEFAULT_SPLIT, places=Decimal(1)
         )
+    multiples: dict[str, tuple[Decimal, Decimal]] = {}
+    if item.multiple_min is not None and item.multiple_max is not None:
+        multiples = rules.default_split(
+            item.multiple_min, item.multiple_max, split or rules.DEFAULT_SPLIT
+        )
     rows = []
     for level in rules.TIER_ORDER:
         d = by_level.get(level, {})
@@ -468,6 +532,8 @@ def tiers_from_draft(
             "penalty_types": types,
             "fine_min": None,
             "fine_max": None,
+            "multiple_min": None,
+            "multiple_max": None,
             "requires_legal_review": bool(d.get("requires_legal_review")),
             "requires_collective_discussion": False,
             "legal_ground": d.get("legal_ground", ""),
@@ -482,11 +548,17 @@ def tiers_from_draft(
         elif level == TierLevel.MITIGATED:
             if item.fine_min:
                 row["fine_min"], row["fine_max"] = Decimal(0), item.fine_min
+            if item.multiple_min:
+                row["multiple_min"], row["multiple_max"] = Decimal(0), item.multiple_min
             row["requires_legal_review"] = True
-        elif level in ranges:
-            row["fine_min"], row["fine_max"] = ranges[level]
+        else:
+            if level in ranges:
+                row["fine_min"], row["fine_max"] = ranges[level]
+            if level in multiples:
+                row["multiple_min"], row["multiple_max"] = multiples[level]
         if "fine" not in row["penalty_types"] and level != TierLevel.MITIGATED:
             row["fine_min"] = row["fine_max"] = None
+            row["multiple_min"] = row["multiple_max"] = None
         rows.append(row)
     return rows
 

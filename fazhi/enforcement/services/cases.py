@@ -18,7 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fazhi.audit.services import audit_record
@@ -33,6 +33,7 @@ from fazhi.enforcement.models import (
     BenchmarkTier,
     Case,
     CaseOfficer,
+    CoercionMeasure,
     DeadlineExtension,
     DiscretionBenchmark,
     FirstViolationList,
@@ -44,15 +45,18 @@ from fazhi.enforcement.models import (
     Step,
 )
 from fazhi.enforcement.rules import cases as rules
-from fazhi.enforcement.rules import deadlines
+from fazhi.enforcement.rules import coercion, deadlines
 from fazhi.enforcement.rules.discretion import (
     DEFAULT_FIRST_VIOLATION_LOOKBACK_DAYS,
+    Applicable,
+    BenchmarkVersion,
     NoPenaltyFacts,
     NoPenaltyGround,
     PenaltyCheck,
     Proposal,
     StatutoryRange,
     Tier,
+    applicable_benchmark,
     check_penalty,
     is_first_violation,
     mandatory_no_penalty,
@@ -87,7 +91,11 @@ CIRCUMSTANCE_FLAGS = (
     "facts_not_established",
 )
 #: Grounds whose decided cases are no established violation (for "first violation").
-_NOT_A_VIOLATION = (NoPenaltyGround.FACTS_NOT_ESTABLISHED.value, NoPenaltyGround.NO_FAULT.value)
+_NOT_A_VIOLATION = (
+    NoPenaltyGround.FACTS_NOT_ESTABLISHED.value,
+    NoPenaltyGround.NO_FAULT.value,
+    NoPenaltyGround.NOT_PUNISHABLE.value,
+)
 
 
 class CaseTransitionError(ValidationError):
@@ -453,6 +461,99 @@ def benchmark_in_force(item: AuthorityItem, day: date) -> DiscretionBenchmark | 
     )
 
 
+def statutory_range(item: AuthorityItem) -> StatutoryRange:
+    """The item's statutory range for the case rules: fixed bounds, or multiples of a base with
+    the threshold below which the fixed range applies (rulebook §10.2)."""
+    return StatutoryRange(
+        tuple(item.penalty_types or ()),
+        item.fine_min,
+        item.fine_max,
+        item.multiple_min,
+        item.multiple_max,
+        item.fine_base,
+        item.base_threshold,
+    )
+
+
+def _tier_of(t: BenchmarkTier) -> Tier:
+    return Tier(
+        t.level,
+        tuple(t.penalty_types or ()),
+        t.fine_min,
+        t.fine_max,
+        t.requires_legal_review,
+        t.requires_collective_discussion,
+        t.multiple_min,
+        t.multiple_max,
+    )
+
+
+@dataclass(frozen=True)
+class AppliedBenchmark:
+    """The benchmark version a case applies (art. 37) with its row, None for the statute alone."""
+
+    applicable: Applicable
+    benchmark: DiscretionBenchmark | None
+
+    @property
+    def tiers(self) -> list[Tier]:
+        version = self.applicable.version
+        return list(version.tiers) if version is not None else []
+
+    @property
+    def not_punishable(self) -> bool:
+        version = self.applicable.version
+        return version is not None and version.not_punishable
+
+    def rule(self) -> str:
+        """The reason in Chinese, as stored on the case (whatever the reader's language)."""
+        with translation.override("zh-hans"):
+            return self.applicable.rule()[:300]
+
+
+def benchmark_applicable(
+    item: AuthorityItem,
+    act_on: date,
+    decided_on: date,
+    *,
+    tier: str = "",
+    base_amount: Decimal | None = None,
+) -> AppliedBenchmark:
+    """The benchmark version a decision on `decided_on` applies to an act of `act_on`: the one in
+    force at the act, unless the one in force at the decision is lighter for the tier or no
+    longer penalises the act (《行政处罚法》第三十七条 从旧兼从轻; rulebook §10.2 rule 5;
+    `rules.discretion.applicable_benchmark`)."""
+    statutory = statutory_range(item)
+    # One read for both days (the versions whose validity touches [first, last]), then the
+    # version in force on each day picked as `benchmark_in_force` does; one read for the tiers.
+    first, last = min(act_on, decided_on), max(act_on, decided_on)
+    candidates = list(
+        DiscretionBenchmark.objects.filter(item=item, valid_from__lte=last)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+        .order_by("-valid_from", "-id")
+    )
+
+    def in_force(day: date) -> DiscretionBenchmark | None:
+        for b in candidates:
+            if b.valid_from <= day and (b.valid_to is None or b.valid_to >= day):
+                return b
+        return None
+
+    chosen_rows = [in_force(act_on), in_force(decided_on)]
+    rows = {b.pk: b for b in chosen_rows if b is not None}
+    tiers: dict[int, list[Tier]] = {pk: [] for pk in rows}
+    if rows:
+        for t in BenchmarkTier.objects.filter(benchmark_id__in=list(rows)):
+            tiers[t.benchmark_id].append(_tier_of(t))
+    versions = [
+        None if b is None else BenchmarkVersion(b.pk, b.valid_from, tuple(tiers[b.pk]), statutory)
+        for b in chosen_rows
+    ]
+    applicable = applicable_benchmark(versions[0], versions[1], tier=tier, base_amount=base_amount)
+    chosen = applicable.version
+    return AppliedBenchmark(applicable, rows.get(chosen.pk) if chosen and chosen.pk else None)
+
+
 def hearing_threshold(case: Case, party_kind: str) -> Decimal:
     """The "large amount" of art. 63 for this case's sector, region and party kind: the most
     specific `HearingThreshold` row (sector before region, nearer region first), else the code
@@ -530,6 +631,8 @@ def _proposal(case: Case, data: Mapping[str, Any]) -> Proposal:
             tier=str(data.get("tier") or ""),
             outside_benchmark_reason=str(data.get("outside_benchmark_reason") or ""),
             no_penalty_ground=str(data.get("no_penalty_ground") or ""),
+            base_amount=_decimal(data.get("fine_base_amount"), _("Base of the fine")),
+            base_evidence=str(data.get("fine_base_evidence") or ""),
         )
     return Proposal(
         penalty_types=tuple(case.penalty_types or ()),
@@ -537,7 +640,116 @@ def _proposal(case: Case, data: Mapping[str, Any]) -> Proposal:
         tier=case.tier,
         outside_benchmark_reason=case.outside_benchmark_reason,
         no_penalty_ground=case.no_penalty_ground,
+        base_amount=case.fine_base_amount,
+        base_evidence=case.fine_base_evidence,
     )
+
+
+def _datetime(value: Any, name: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time(0, 0))
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError as exc:
+            raise CaseTransitionError(
+                _("%(name)s is not a valid date and time.") % {"name": name}
+            ) from exc
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _approver(case: Case, value: Any) -> Any:
+    """The head of the organ who approved a coercive measure (《行政强制法》第十八条、第十九条、
+    第二十五条): a leader of the case's agency."""
+    from django.contrib.auth import get_user_model
+
+    if value in (None, ""):
+        return None
+    user = value
+    if not hasattr(value, "pk"):
+        try:
+            user = get_user_model().objects.get(pk=int(value))
+        except (ValueError, TypeError, get_user_model().DoesNotExist) as exc:
+            raise CaseTransitionError(_("Unknown approving person.")) from exc
+    if user.agency_id != case.agency_id or not user.has_role("agency_leader"):
+        raise CaseTransitionError(
+            _(
+                "The approval must come from the head of the acting organ "
+                "(《行政强制法》第十八条、第二十五条)."
+            )
+        )
+    return user
+
+
+def _measure_record(case: Case) -> CoercionMeasure | None:
+    if case.act_type != ActType.COERCION or not case.pk:
+        return None
+    return CoercionMeasure.objects.filter(case=case).first()
+
+
+def _measure_facts(
+    case: Case,
+    record: CoercionMeasure | None,
+    *,
+    target: str,
+    at: datetime,
+    data: Mapping[str, Any],
+) -> tuple[coercion.MeasureFacts | None, Any, datetime | None]:
+    """The coercive measure the guards look at: the one this measure step records (its data),
+    or the case's recorded one with an approval given on this step. Returns the facts, the
+    approving person and the approval time given on this step."""
+    if case.act_type != ActType.COERCION:
+        return None, None, None
+    approver = _approver(case, data.get("measure_approved_by"))
+    approved_at = _datetime(data.get("measure_approved_at"), _("Approval time"))
+    if approver is not None and approved_at is None:
+        approved_at = at
+    if approver is None and approved_at is not None:
+        raise CaseTransitionError(_("Name the head of the organ who approved the measure."))
+    if target == S.DECIDED:
+        if not any(k in data for k in ("measure_kind", "measure_started_at", "measure_ends_on")):
+            return None, approver, approved_at
+        return (
+            coercion.MeasureFacts(
+                kind=str(data.get("measure_kind") or ""),
+                started_at=_datetime(data.get("measure_started_at"), _("Measure start")) or at,
+                ends_on=_date(data.get("measure_ends_on"), _("Last day of the measure")),
+                emergency=bool(data.get("measure_emergency", False)),
+                approved_at=approved_at,
+            ),
+            approver,
+            approved_at,
+        )
+    if record is None:
+        return None, approver, approved_at
+    return (
+        coercion.MeasureFacts(
+            kind=record.kind,
+            started_at=record.started_at,
+            ends_on=record.ends_on,
+            emergency=record.emergency,
+            approved_at=record.approved_at or approved_at,
+            extension_days=record.extension_days,
+            released_on=record.released_on,
+        ),
+        approver if record.approved_at is None else None,
+        approved_at if record.approved_at is None else None,
+    )
+
+
+def _rest_day(day: date) -> bool:
+    """Whether `day` is a rest day (weekly rest day or holiday) on the official calendar; a
+    make-up working day is a working day (rulebook §0.2)."""
+    try:
+        return not _calendar().is_working_day(day)
+    except CalendarYearNotSupported:  # before 2025 and outside the package: weekdays only
+        return day.weekday() >= 5
 
 
 @dataclass
@@ -549,6 +761,9 @@ class _Built:
     first: bool | None
     valid_officers: list[Officer]
     confiscation_value: Decimal | None
+    applied: AppliedBenchmark | None = None
+    approver: Any = None
+    approved_at: datetime | None = None
 
 
 def _build_facts(
@@ -586,6 +801,16 @@ def _build_facts(
     act_on = case.act_ended_on or case.act_started_on or case.discovered_on or on
     deciding = target in (S.DECIDED, S.NOTIFIED)
     first = once("first", lambda: first_violation(case, act_on)) if deciding else None
+    # Art. 37: the version in force at the act, unless the one in force at this decision (or
+    # notice of the intended decision) is lighter for the tier, or no longer penalises the act.
+    applied: AppliedBenchmark | None = None
+    if deciding and item is not None and case.act_type == ActType.PENALTY:
+        applied = once(
+            f"applied:{proposal.tier}:{proposal.base_amount}",
+            lambda: benchmark_applicable(
+                item, act_on, on, tier=proposal.tier, base_amount=proposal.base_amount
+            ),
+        )
     np_facts = NoPenaltyFacts(
         act_on=case.act_ended_on or case.act_started_on,
         discovered_on=case.discovered_on,
@@ -600,33 +825,25 @@ def _build_facts(
         slight_harm=circumstances.get("slight_harm", False),
         first_violation=bool(first),
         facts_not_established=circumstances.get("facts_not_established", False),
+        no_longer_punishable=applied is not None and applied.not_punishable,
     )
     options = no_penalty_options(np_facts)
     check = PenaltyCheck()
-    tiers: list[Tier] = []
     if deciding and item is not None and proposal.is_penalty:
-        benchmark = once("benchmark", lambda: benchmark_in_force(item, act_on))
-        if benchmark is not None:
-            tiers = once(
-                "tiers",
-                lambda: [
-                    Tier(
-                        t.level,
-                        tuple(t.penalty_types or ()),
-                        t.fine_min,
-                        t.fine_max,
-                        t.requires_legal_review,
-                        t.requires_collective_discussion,
-                    )
-                    for t in BenchmarkTier.objects.filter(benchmark=benchmark)
-                ],
-            )
         check = check_penalty(
             proposal,
-            StatutoryRange(tuple(item.penalty_types or ()), item.fine_min, item.fine_max),
-            tiers,
+            statutory_range(item),
+            applied.tiers if applied is not None else [],
             lighter_required=must_be_lighter(np_facts),
         )
+    measure, approver, approved_at = _measure_facts(
+        case,
+        once("measure", lambda: _measure_record(case)),
+        target=target,
+        at=at,
+        data=data,
+    )
+    local_at = timezone.localtime(at) if timezone.is_aware(at) else at
     # Officers of this step: the ones named, else the case's officers (arts. 42, 55).
     if officers is None:
         officers = once(
@@ -729,8 +946,24 @@ def _build_facts(
         decided_on=case.decided_on,
         served_on=_date(data.get("served_on"), _("Service day"))
         or (on if target == S.SERVED else None),
+        measure=measure,
+        coercive_execution=bool(data.get("coercive_execution", False)),
+        local_time=local_at.time(),
+        rest_day=once(f"rest:{on}", lambda: _rest_day(on)),
+        execution_emergency=bool(data.get("execution_emergency", False)),
     )
-    return _Built(facts, proposal, check, circumstances, first, valid, confiscation_value)
+    return _Built(
+        facts,
+        proposal,
+        check,
+        circumstances,
+        first,
+        valid,
+        confiscation_value,
+        applied,
+        approver,
+        approved_at,
+    )
 
 
 # --- moving a case ----------------------------------------------------------------------------
@@ -778,6 +1011,18 @@ def _apply(
         case.confiscation_value = built.confiscation_value
         case.is_major = f.is_major
         case.major_reasons = list(f.major_reasons)
+        case.fine_base_amount = p.base_amount
+        case.fine_base_evidence = p.base_evidence
+        if built.applied is not None:
+            case.benchmark_applied = built.applied.benchmark
+            case.benchmark_rule = built.applied.rule()
+            facts_extra["benchmark_applied"] = (
+                built.applied.benchmark.pk if built.applied.benchmark else None
+            )
+            facts_extra["benchmark_rule"] = case.benchmark_rule
+        else:
+            case.benchmark_applied = None
+            case.benchmark_rule = ""
     if target == S.FILED:
         case.filed_on = on
         case.decision_due_on = _decision_due(case)
@@ -828,6 +1073,7 @@ def _apply(
             case.revocation_reason = note
     case.state = target.value
     case.save()
+    facts_extra.update(_record_measure(case, target, built, at=at, on=on))
     av_needed = rules.av_required(
         transition.step,
         act_type=case.act_type,
@@ -855,6 +1101,48 @@ def _apply(
     if acting:
         step.officers.set(acting)
     return step
+
+
+def _record_measure(
+    case: Case, target: str, built: _Built, *, at: datetime, on: date
+) -> dict[str, Any]:
+    """Keep the coercive measure of a coercion case (《行政强制法》第十八条、第十九条、第二十五条):
+    created by its measure step, approved afterwards on the report of an emergency measure
+    (lateness over 24 hours recorded, art. 19), released when the case closes."""
+    m = built.facts.measure
+    if case.act_type != ActType.COERCION or m is None:
+        return {}
+    out: dict[str, Any] = {}
+    if target == S.DECIDED:
+        assert m.started_at is not None
+        assert m.ends_on is not None
+        CoercionMeasure.objects.update_or_create(
+            case=case,
+            defaults={
+                "kind": m.kind,
+                "started_at": m.started_at,
+                "ends_on": m.ends_on,
+                "emergency": m.emergency,
+                "approved_by": built.approver,
+                "approved_at": built.approved_at,
+                "report_late": coercion.emergency_report_late(m),
+            },
+        )
+        return {"measure_kind": m.kind, "measure_started_at": m.started_at}
+    record = CoercionMeasure.objects.select_for_update().get(case=case)
+    changed: list[str] = []
+    if record.approved_at is None and built.approved_at is not None:
+        record.approved_by = built.approver
+        record.approved_at = built.approved_at
+        record.report_late = coercion.emergency_report_late(m)
+        changed += ["approved_by", "approved_at", "report_late"]
+        out["emergency_report_late"] = record.report_late
+    if target in (S.CLOSED, S.TERMINATED) and record.released_on is None:
+        record.released_on = on
+        changed.append("released_on")
+    if changed:
+        record.save(update_fields=changed)
+    return out
 
 
 def _transition(
@@ -938,7 +1226,17 @@ def case_transition(
     * hearing: ``hearing_requested_on``, ``hearing_notice_on``, ``hearing_on``;
     * serve: ``served_on``, ``service_method`` (rules.cases.SERVICE_METHODS),
       ``electronic_consent``;
-    * ``on_site_coercion``: the step included a coercive measure on site (rulebook §2.2).
+    * ``on_site_coercion``: the step included a coercive measure on site (rulebook §2.2);
+    * notify / decide of a fine that is a multiple of a base: ``fine_base_amount`` and
+      ``fine_base_evidence`` (rulebook §10.2); the benchmark version applied follows art. 37
+      (`benchmark_applicable`) and is recorded on the case with its reason;
+    * the measure step (decide) of a coercion case: ``measure_kind`` (rules.coercion.MeasureKind),
+      ``measure_started_at`` (default: the step's time), ``measure_ends_on``,
+      ``measure_emergency``, ``measure_approved_by`` (a leader of the agency) and
+      ``measure_approved_at`` (《行政强制法》第十八条、第十九条、第二十五条); the next step of an
+      emergency measure takes the approval given on the report the same way (art. 19);
+    * execute / close after execution: ``coercive_execution`` and ``execution_emergency``
+      (《行政强制法》第四十三条: not at night or on holidays unless urgent).
 
     Raises CaseTransitionError listing every failed guard with its article. Row-locked: of two
     concurrent moves of one case, the second sees the first's state and fails.
@@ -1175,6 +1473,95 @@ def case_deadline_extend(
     return extension
 
 
+# --- coercive measures ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def coercion_measure_extend(
+    *, actor: Any, case: Case, days: int, reason: str, at: datetime | None = None
+) -> CoercionMeasure:
+    """Extend a sealing, seizure or freeze once, by at most 30 days, with the approval of the head
+    of the organ, before the measure ends; the reason is recorded (《行政强制法》第二十五条、
+    第三十二条). `actor` is the approving head."""
+    locked = _lock(case)
+    record = CoercionMeasure.objects.select_for_update().filter(case=locked).first()
+    if record is None:
+        raise CaseTransitionError(_("This case has no coercive measure to extend."))
+    reason = (reason or "").strip()
+    if (
+        isinstance(days, bool)
+        or not isinstance(days, int)
+        or not (1 <= days <= coercion.EXTENSION_DAYS)
+    ):
+        raise ValidationError(
+            {"days": [_("Give a number of days from 1 to 30 (《行政强制法》第二十五条).")]}
+        )
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason for the extension.")]})
+    article = coercion.LIMITED_KINDS.get(record.kind)
+    if article is None:
+        raise CaseTransitionError(
+            _("Only a sealing, seizure or freeze has a statutory period to extend.")
+        )
+    if record.released_on is not None:
+        raise CaseTransitionError(_("The measure has been released."))
+    if record.extension_days:
+        raise CaseTransitionError(
+            _("The measure was already extended once; it cannot be extended again (%(article)s).")
+            % {"article": article}
+        )
+    approver = _approver(locked, actor)
+    at = _now(at)
+    if _local_date(at) > record.ends_on:
+        raise CaseTransitionError(
+            _(
+                "The measure ended on %(day)s: an extension must be approved before it ends "
+                "(%(article)s)."
+            )
+            % {"day": record.ends_on.isoformat(), "article": article}
+        )
+    new_end = record.ends_on + timedelta(days=days)
+    problems = coercion.measure_period_problems(
+        coercion.MeasureFacts(
+            kind=record.kind,
+            started_at=record.started_at,
+            ends_on=new_end,
+            emergency=record.emergency,
+            approved_at=record.approved_at,
+            extension_days=days,
+        )
+    )
+    if problems:  # pragma: no cover - a valid measure plus ≤ 30 days stays within art. 25
+        raise CaseTransitionError(problems)
+    before = {"ends_on": record.ends_on.isoformat(), "extension_days": 0}
+    record.ends_on = new_end
+    record.extension_days = days
+    record.extension_reason = reason
+    record.extension_approved_by = approver
+    record.extension_approved_at = at
+    record.save(
+        update_fields=[
+            "ends_on",
+            "extension_days",
+            "extension_reason",
+            "extension_approved_by",
+            "extension_approved_at",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="enforcement.case.measure_extend",
+        target=locked,
+        before=before,
+        after={"ends_on": new_end.isoformat(), "extension_days": days},
+        detail={"days": days, "basis": article},
+        at=at,
+    )
+    _hooks(locked, actor)
+    _copy_into(case, locked)
+    return record
+
+
 # --- what the decision form offers -----------------------------------------------------------
 
 
@@ -1191,6 +1578,9 @@ class DiscretionOffer:
     tiers: list[Tier]
     lighter_required: bool
     hearing_threshold: Decimal | None
+    # Which benchmark version applies if decided today, and why (art. 37).
+    benchmark: DiscretionBenchmark | None = None
+    benchmark_rule: str = ""
 
 
 def case_discretion(case: Case, *, data: Mapping[str, Any] | None = None) -> DiscretionOffer:
@@ -1202,33 +1592,28 @@ def case_discretion(case: Case, *, data: Mapping[str, Any] | None = None) -> Dis
         if flag in data:
             circumstances[flag] = bool(data[flag])
     party = case.party
-    act_on = case.act_ended_on or case.act_started_on or case.discovered_on or timezone.localdate()
+    today = timezone.localdate()
+    act_on = case.act_ended_on or case.act_started_on or case.discovered_on or today
     first = first_violation(case, act_on)
+    item = case.authority_item
+    tiers: list[Tier] = []
+    statutory = StatutoryRange()
+    applied: AppliedBenchmark | None = None
+    if item is not None:
+        statutory = statutory_range(item)
+        proposal = _proposal(case, data)
+        applied = benchmark_applicable(
+            item, act_on, today, tier=proposal.tier, base_amount=proposal.base_amount
+        )
+        tiers = applied.tiers
     facts = NoPenaltyFacts(
         act_on=case.act_ended_on or case.act_started_on,
         discovered_on=case.discovered_on,
         party_birth_date=party.birth_date if party and party.kind == PartyKind.CITIZEN else None,
         first_violation=first,
+        no_longer_punishable=applied is not None and applied.not_punishable,
         **{k: circumstances.get(k, False) for k in CIRCUMSTANCE_FLAGS},
     )
-    item = case.authority_item
-    tiers: list[Tier] = []
-    statutory = StatutoryRange()
-    if item is not None:
-        statutory = StatutoryRange(tuple(item.penalty_types or ()), item.fine_min, item.fine_max)
-        benchmark = benchmark_in_force(item, act_on)
-        if benchmark is not None:
-            tiers = [
-                Tier(
-                    t.level,
-                    tuple(t.penalty_types or ()),
-                    t.fine_min,
-                    t.fine_max,
-                    t.requires_legal_review,
-                    t.requires_collective_discussion,
-                )
-                for t in BenchmarkTier.objects.filter(benchmark=benchmark)
-            ]
     return DiscretionOffer(
         no_penalty=no_penalty_options(facts),
         mandatory=mandatory_no_penalty(facts),
@@ -1237,4 +1622,6 @@ def case_discretion(case: Case, *, data: Mapping[str, Any] | None = None) -> Dis
         tiers=tiers,
         lighter_required=must_be_lighter(facts),
         hearing_threshold=hearing_threshold(case, party.kind) if party else None,
+        benchmark=applied.benchmark if applied is not None else None,
+        benchmark_rule=applied.rule() if applied is not None else "",
     )

@@ -297,13 +297,17 @@ def test_tier_chosen_must_exist_in_the_benchmark(world: Any, benchmark: Any) -> 
 
 
 def test_benchmark_version_in_force_on_the_act_date(world: Any, benchmark: Any) -> None:
+    # A later, heavier version (ordinary 6,000–9,000 instead of 3,000–8,000) does not reach back:
+    # the version in force on the act date applies (art. 37; a lighter later version is tested in
+    # test_cases_statutory_rules.py). Before art. 37 was implemented this test used a lighter later
+    # version (100–200) and expected the act's version; art. 37 now applies that lighter one.
     later = DiscretionBenchmark.objects.create(item=world.item, valid_from=date(2026, 3, 1))
     BenchmarkTier.objects.create(
         benchmark=later,
         level="ordinary",
         penalty_types=["fine"],
-        fine_min=Decimal("100"),
-        fine_max=Decimal("200"),
+        fine_min=Decimal("6000"),
+        fine_max=Decimal("9000"),
     )
     case = open_case(world)  # act ended 2026-02-20: the 2025 version applies
     to_investigated(world, case)
@@ -315,6 +319,8 @@ def test_benchmark_version_in_force_on_the_act_date(world: Any, benchmark: Any) 
         data={"penalty_types": ["fine"], "fine_amount": "5000", "tier": "ordinary"},
     )
     assert not case.is_major
+    assert case.benchmark_applied == benchmark
+    assert "第三十七条" in case.benchmark_rule
 
 
 # --- §10.3: no-penalty order before the tiers ---------------------------------------------------

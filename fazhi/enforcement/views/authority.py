@@ -150,6 +150,8 @@ def _item_initial(item: AuthorityItem) -> dict[str, Any]:
         ),
         "penalty_types": item.penalty_types, "fine_min": item.fine_min,
         "fine_max": item.fine_max, "valid_from": item.valid_from, "valid_to": item.valid_to,
+        "multiple_min": item.multiple_min, "multiple_max": item.multiple_max,
+        "fine_base": item.fine_base, "base_threshold": item.base_threshold,
     }
 
 
@@ -177,6 +179,7 @@ def authority_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         fields = {k: data[k] for k in (
             "code", "act_type", "name", "sector", "responsible_post", "penalty_types",
             "fine_min", "fine_max", "valid_from", "valid_to",
+            "multiple_min", "multiple_max", "fine_base", "base_threshold",
         )}
         try:
             if item is None:
@@ -304,7 +307,8 @@ def _benchmark_page(
             t for t in tiers.cleaned_data
             if t and (t["level"] == "no_penalty" or t.get("circumstances")
                       or t.get("penalty_types") or t.get("fine_min") is not None
-                      or t.get("fine_max") is not None)
+                      or t.get("fine_max") is not None or t.get("multiple_min") is not None
+                      or t.get("multiple_max") is not None)
         ]
         data = form.cleaned_data
         try:
