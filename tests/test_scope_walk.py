@@ -322,7 +322,7 @@ DETAIL_OBJECTS: dict[str, Factory] = {
     # enforcement cases (issue 4 §4): the page and every form that acts on a case
     **{f"enforcement:{name}": _baotou_case for name in (
         "case-detail", "case-transition", "case-review-request", "case-review-record",
-        "case-extend",
+        "case-extend", "case-revoke",
     )},
     # -- case API (issue 4 §8)
     **{f"enforcement-api:{name}": _case_api for name in (
