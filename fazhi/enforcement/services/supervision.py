@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -510,17 +509,29 @@ def _fast_disclosure(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> dict[
 
 
 def _fast_steps(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> dict[int, Finding]:
-    ids = [r[0] for r in rows]
-    late: dict[int, set[str]] = {}
-    for i in range(0, len(ids), BATCH):
-        for case_id, code in Step.objects.filter(
-            case_id__in=ids[i:i + BATCH], done_on__isnull=True, due_on__lt=ctx.today
-        ).values_list("case_id", "code"):
-            late.setdefault(case_id, set()).add(code)
+    # the sweep read the late steps' codes with the case (`_step_overdue_rows`): no query here
     return {
-        case_id: _finding(rule, case_id, number, steps="、".join(sorted(late[case_id])))
-        for case_id, _a, _d, _s, number in rows if case_id in late
+        case_id: _finding(rule, case_id, number, steps="、".join(sorted(codes)))
+        for case_id, _a, _d, _s, number, codes in rows
     }
+
+
+def _step_overdue_rows(ctx: _Ctx) -> QuerySet[Any]:
+    """`_sweep_step_overdue` read from the late steps themselves (joined to their open case), one
+    row per late step: the sweep gathers the codes per case for the message (like the floor's
+    join, and no second query by case id)."""
+    steps = Step.objects.filter(
+        done_on__isnull=True, due_on__lt=ctx.today,
+        case__state__in=[s.value for s in OPEN_CASE_STATES],
+    )
+    if ctx.cases.query.has_filters():
+        steps = steps.filter(case_id__in=ctx.cases.values("pk"))
+    return steps.order_by().annotate(
+        _rule=Value("step_overdue", output_field=CharField()),
+        _d1=Cast(Value(None), output_field=DateField()),
+        _s1=F("code"),
+    ).values_list("_rule", "case_id", "case__agency_id", "case__division_id",
+                  "case__sector_id", "case__number", "_d1", "_s1")
 
 
 # Rules whose message is built from the sweep's own rows (plus at most one batch query), and
@@ -530,9 +541,13 @@ _FAST: dict[str, tuple[tuple[str, ...], Callable[..., dict[int, Finding]]]] = {
     "decision_deadline_near": (("decision_due_on",), _fast_deadline),
     "service_overdue": (("decided_on",), _fast_service),
     "not_disclosed": (("decided_on", "act_type"), _fast_disclosure),
-    "step_overdue": ((), _fast_steps),
+    "step_overdue": (("code",), _fast_steps),
 }
 
+
+# The new alerts' `facts` as JSON text, as the JSONField would write it (one encoder for the
+# whole sweep: json.dumps with cls= builds a new one per call).
+_facts_json = DjangoJSONEncoder(ensure_ascii=False).encode
 
 _INSERT_FIELDS = (
     "rule", "subject_key", "agency_id", "division_id", "sector_id", "case_id", "state",
@@ -603,6 +618,9 @@ def _flagged(plan: list[tuple[str, QuerySet[Case], Any]], today: date,
                 p, n = latest[row[0]]
                 out[code][f"party:{p}"] = (*row, n)
             continue
+        if code == "step_overdue":
+            parts.append(_step_overdue_rows(ctx))
+            continue
         extra = _FAST[code][0] if code in _FAST else ()
         d1 = F(extra[0]) if extra else Cast(Value(None), output_field=DateField())
         s1 = F(extra[1]) if len(extra) > 1 else Value("", output_field=CharField())
@@ -615,8 +633,16 @@ def _flagged(plan: list[tuple[str, QuerySet[Case], Any]], today: date,
         return out
     query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     width = {code: len(_FAST[code][0]) if code in _FAST else 0 for code in out}
+    steps = out.get("step_overdue")
     for row in list(query):  # one round trip; a day's flags fit in memory (~5 % of cases)
         code = row[0]
+        if code == "step_overdue":  # one row per late step: gather the codes of each case
+            key = f"case:{row[1]}"
+            if key in steps:
+                steps[key][5].add(row[7])
+            else:
+                steps[key] = (*row[1:6], {row[7]})
+            continue
         out[code][f"case:{row[1]}"] = row[1:6] + row[6:6 + width[code]]
     return out
 
@@ -708,8 +734,7 @@ def alerts_sweep(*, today: date | None = None, now: dt.datetime | None = None,
             finding = findings.get(row[0])
             if finding is None:  # the pure rule disagrees: trust it, open nothing
                 continue
-            facts = json.dumps({"number": row[4], **finding.detail}, ensure_ascii=False,
-                               cls=DjangoJSONEncoder)
+            facts = _facts_json({"number": row[4], **finding.detail})
             new_alerts.append((code, k, row[1], row[2], row[3], row[0], rule.severity,
                                finding.message[:300], rule.basis, rule.indicator, facts))
     with transaction.atomic():
