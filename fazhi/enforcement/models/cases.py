@@ -172,6 +172,9 @@ class Case(models.Model):
             models.Index(fields=["state", "-created_at"], name="enf_case_state_created"),
             # A league supervisor filtering a rare sector (docs/enforcement-scale.md, B7).
             models.Index(fields=["sector", "-created_at"], name="enf_case_sector_created"),
+            # The daily supervision sweep counts every party's inspections in the last 30 days
+            # (repeated_inspection, B6): without it that reads the whole case table.
+            models.Index(fields=["act_type", "discovered_on"], name="enf_case_act_discovered"),
         ]
 
     def __str__(self) -> str:
