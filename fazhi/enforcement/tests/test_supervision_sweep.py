@@ -322,3 +322,48 @@ def test_missing_indicator_set_defers_the_deduction_without_blocking(world):
     call_command("load_indicators", verbosity=0)
     assert svc.alerts_ledger_push() == 1
     assert ScoreEntry.objects.get().source_id == str(alert.pk)
+
+
+def test_step_overdue_alert_names_every_late_step_once(world, indicators):
+    """The sweep reads one row per late step (joined to its open case) and gathers the codes;
+    the alert reads exactly like the pure rule's: each late code once, done and not-yet-due
+    steps left out, a closed case's late step ignored."""
+    c = world.case(state="executing", decided_on=date(2025, 6, 3), served_on=date(2025, 6, 3))
+    late = TODAY - timedelta(days=1)
+    for code, due, done in (("payment", late, None), ("payment", late - timedelta(days=3), None),
+                            ("evidence_decision", late, None), ("notice", late, late),
+                            ("appeal", TODAY, None)):
+        Step.objects.create(case=c, code=code, occurred_at=NOW, due_on=due, done_on=done)
+    closed = world.case(state="closed", decided_on=date(2025, 6, 3), served_on=date(2025, 6, 3))
+    Step.objects.create(case=closed, code="payment", occurred_at=NOW, due_on=late)
+    svc.alerts_sweep(today=TODAY, now=NOW, mode="daily", ledger=False)
+    (alert,) = Alert.objects.filter(rule="step_overdue")
+    assert alert.case_id == c.pk
+    pure = RULES_BY_CODE["step_overdue"].check(case_facts(c, today=TODAY), DEFAULT_CONFIG, TODAY)
+    assert alert.message == pure.message
+    assert alert.facts == {"number": c.number, "steps": "evidence_decision、payment"}
+
+
+@pytest.mark.parametrize(
+    "detail",
+    [
+        {"due": "2025-06-15", "days": 3},
+        {"due": "2025-06-15", "days": -2},
+        {"steps": "付款、证据\"处理\"\\步骤\n"},
+        {"count": 3, "days": 30},
+        {},
+        {"flag": True, "days": 1},  # not a flat str/int: the encoder writes it
+        {"due": None},
+        {"fine": Decimal("2000.50")},
+        {"nested": {"a": [1, 2]}},
+    ],
+)
+def test_facts_json_is_the_json_dumps_text(detail):
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    for number in ("新市监罚〔2025〕1号", "B6-0000001", None):
+        expected = json.dumps({"number": number, **detail}, ensure_ascii=False,
+                              cls=DjangoJSONEncoder)
+        assert svc._facts_json(number, detail) == expected
