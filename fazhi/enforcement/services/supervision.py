@@ -677,7 +677,8 @@ def _live(plan: list[tuple[str, QuerySet[Case], Any]]) -> dict[str, dict[str, in
         q |= Q(rule=code) if ids is None else Q(rule=code, case_id__in=ids)
     out: dict[str, dict[str, int]] = {}
     if plan:
-        for rule, subject, pk in Alert.objects.filter(q, state__in=LIVE).values_list(
+        # unordered: the model's default ordering would sort every live alert for nothing
+        for rule, subject, pk in Alert.objects.filter(q, state__in=LIVE).order_by().values_list(
             "rule", "subject_key", "id"
         ):
             out.setdefault(rule, {})[subject] = pk
@@ -727,7 +728,8 @@ def alerts_sweep(*, today: date | None = None, now: dt.datetime | None = None,
         state=AlertState.CLOSED.value, closed_by__isnull=False
     )
     suppressed_all = set(
-        Alert.objects.filter(q_supp, rule__in=rules_run).values_list("rule", "subject_key")
+        Alert.objects.filter(q_supp, rule__in=rules_run).order_by().values_list("rule",
+                                                                                "subject_key")
     ) if rules_run else set()
     flagged_by_rule = _flagged(plan, today, cfg)
     live_by_rule = _live(plan)
@@ -765,6 +767,9 @@ def alerts_sweep(*, today: date | None = None, now: dt.datetime | None = None,
             new_alerts.append((code, k, row[1], row[2], row[3], row[0], rule.severity,
                                message[:300], rule.basis, rule.indicator,
                                _facts_json(row[4], detail)))
+    # in case order: the case index, the subject keys and PostgreSQL's foreign-key checks (which
+    # lock each case row) then walk their pages once instead of once per rule
+    new_alerts.sort(key=lambda r: r[5] or 0)
     with transaction.atomic():
         _insert_alerts(new_alerts, now)
         for i in range(0, len(close_ids), BATCH):
