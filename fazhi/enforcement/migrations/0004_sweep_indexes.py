@@ -6,44 +6,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enforcement', '0003_enforcement_parts'),
-        ('orgs', '0002_holiday_schedules'),
+        ("enforcement", "0003_enforcement_parts"),
+        ("orgs", "0002_holiday_schedules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='alert',
-            name='agency',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='orgs.agency', verbose_name='agency'),
+            model_name="alert",
+            name="agency",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="alerts",
+                to="orgs.agency",
+                verbose_name="agency",
+            ),
         ),
         migrations.AlterField(
-            model_name='alert',
-            name='closed_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by'),
+            model_name="alert",
+            name="closed_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="closed by",
+            ),
         ),
         migrations.AlterField(
-            model_name='alert',
-            name='division',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.division', verbose_name='division'),
+            model_name="alert",
+            name="division",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="orgs.division",
+                verbose_name="division",
+            ),
         ),
         migrations.AlterField(
-            model_name='alert',
-            name='officer',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='enforcement.officer', verbose_name='officer'),
+            model_name="alert",
+            name="officer",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="alerts",
+                to="enforcement.officer",
+                verbose_name="officer",
+            ),
         ),
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(condition=models.Q(('officer__isnull', False)), fields=['officer'], name='enf_alert_officer'),
+            model_name="alert",
+            index=models.Index(
+                condition=models.Q(("officer__isnull", False)),
+                fields=["officer"],
+                name="enf_alert_officer",
+            ),
         ),
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(condition=models.Q(('closed_by__isnull', False)), fields=['closed_by'], name='enf_alert_closed_by'),
+            model_name="alert",
+            index=models.Index(
+                condition=models.Q(("closed_by__isnull", False)),
+                fields=["closed_by"],
+                name="enf_alert_closed_by",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('act_type', 'inspection')), fields=['discovered_on'], name='enf_case_inspection_discovered'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("act_type", "inspection")),
+                fields=["discovered_on"],
+                name="enf_case_inspection_discovered",
+            ),
         ),
     ]
