@@ -75,13 +75,15 @@ def _bulk(model, rows, label):
             getters.append(lambda o, c=const: c)
             continue
         value = getattr(sample, f.attname)
-        if f.has_default() and value == f.get_default() and all(
-            getattr(o, f.attname) == value for o in rows[:: max(1, len(rows) // 50)]
-        ) and f.attname not in _VARYING.get(model.__name__, ()):
+        if (
+            f.has_default()
+            and value == f.get_default()
+            and all(getattr(o, f.attname) == value for o in rows[:: max(1, len(rows) // 50)])
+            and f.attname not in _VARYING.get(model.__name__, ())
+        ):
             const = f.get_db_prep_save(value, connection)
             getters.append(lambda o, c=const: c)
-        elif f.get_internal_type() in ("DateField", "DateTimeField", "DecimalField",
-                                       "JSONField"):
+        elif f.get_internal_type() in ("DateField", "DateTimeField", "DecimalField", "JSONField"):
             getters.append(lambda o, f=f: f.get_db_prep_save(getattr(o, f.attname), connection))
         else:
             getters.append(lambda o, a=f.attname: getattr(o, a))
@@ -90,7 +92,7 @@ def _bulk(model, rows, label):
     sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})"
     with connection.cursor() as cur:
         for i in range(0, len(rows), BATCH * 4):
-            cur.executemany(sql, [tuple(g(o) for g in getters) for o in rows[i:i + BATCH * 4]])
+            cur.executemany(sql, [tuple(g(o) for g in getters) for o in rows[i : i + BATCH * 4]])
     log(f"  {label}: {len(rows):,} rows in {time.perf_counter() - t:.1f} s")
 
 
@@ -124,46 +126,83 @@ def build(n_cases: int, seed: int = 4) -> None:
         divisions = []
         for league in range(12):
             region.refresh_from_db()
-            lg = tree.add_child(region, {"code": f"15{league + 1:02d}00", "name": f"盟市{league}",
-                                         "level": "prefecture"})
+            lg = tree.add_child(
+                region,
+                {"code": f"15{league + 1:02d}00", "name": f"盟市{league}", "level": "prefecture"},
+            )
             divisions.append(lg)
             for b in range(4):
                 lg.refresh_from_db()
-                divisions.append(tree.add_child(lg, {"code": f"15{league + 1:02d}{b + 2:02d}",
-                                                     "name": f"旗县{league}-{b}",
-                                                     "level": "county"}))
-        govs = [Government.objects.create(division=d, name=f"{d.name}人民政府")
-                for d in divisions]
-        sectors = [Sector.objects.get_or_create(code=f"s{i}", defaults={"name": f"领域{i}"})[0]
-                   for i in range(8)]
-        agencies = Agency.objects.bulk_create([
-            Agency(name=f"执法机关{i}", credit_code=f"11150000{i:09d}X"[:18], kind="statutory",
-                   sector=sectors[i % 8], government=govs[i % len(govs)])
-            for i in range(600)
-        ])
+                divisions.append(
+                    tree.add_child(
+                        lg,
+                        {
+                            "code": f"15{league + 1:02d}{b + 2:02d}",
+                            "name": f"旗县{league}-{b}",
+                            "level": "county",
+                        },
+                    )
+                )
+        govs = [Government.objects.create(division=d, name=f"{d.name}人民政府") for d in divisions]
+        sectors = [
+            Sector.objects.get_or_create(code=f"s{i}", defaults={"name": f"领域{i}"})[0]
+            for i in range(8)
+        ]
+        agencies = Agency.objects.bulk_create(
+            [
+                Agency(
+                    name=f"执法机关{i}",
+                    credit_code=f"11150000{i:09d}X"[:18],
+                    kind="statutory",
+                    sector=sectors[i % 8],
+                    government=govs[i % len(govs)],
+                )
+                for i in range(600)
+            ]
+        )
         agencies = list(Agency.objects.select_related("government").order_by("id"))
-        items = AuthorityItem.objects.bulk_create([
-            AuthorityItem(agency=a, code="P-1", act_type="penalty", name="处罚事项",
-                          violation_key=f"v{a.pk}") for a in agencies
-        ])
+        items = AuthorityItem.objects.bulk_create(
+            [
+                AuthorityItem(
+                    agency=a,
+                    code="P-1",
+                    act_type="penalty",
+                    name="处罚事项",
+                    violation_key=f"v{a.pk}",
+                )
+                for a in agencies
+            ]
+        )
         items = {i.agency_id: i.pk for i in AuthorityItem.objects.all()}
-        Officer.objects.bulk_create([
-            Officer(name=f"执法员{i}", resident_id=f"B6{i:016d}", agency=agencies[i // 6])
-            for i in range(len(agencies) * 6)
-        ])
+        Officer.objects.bulk_create(
+            [
+                Officer(name=f"执法员{i}", resident_id=f"B6{i:016d}", agency=agencies[i // 6])
+                for i in range(len(agencies) * 6)
+            ]
+        )
         officers_by_agency: dict[int, list[int]] = {}
         for o in Officer.objects.values_list("id", "agency_id"):
             officers_by_agency.setdefault(o[1], []).append(o[0])
-        Certificate.objects.bulk_create([
-            Certificate(officer_id=oid, number=f"C{oid:012d}", sector=sectors[0],
-                        issued_on=dt.date(2022, 1, 1), expires_on=dt.date(2028, 1, 1),
-                        state="active")
-            for ids in officers_by_agency.values() for oid in ids
-        ])
-        Party.objects.bulk_create([
-            Party(kind="organisation", name=f"当事人{i}", id_number=f"P{i:017d}")
-            for i in range(50_000)
-        ])
+        Certificate.objects.bulk_create(
+            [
+                Certificate(
+                    officer_id=oid,
+                    number=f"C{oid:012d}",
+                    sector=sectors[0],
+                    issued_on=dt.date(2022, 1, 1),
+                    expires_on=dt.date(2028, 1, 1),
+                    state="active",
+                )
+                for ids in officers_by_agency.values()
+                for oid in ids
+            ]
+        )
+        Party.objects.bulk_create(
+            [
+                Party(kind="organisation", name=f"当事人{i}", id_number=f"P{i:017d}")
+                for i in range(50_000)
+            ]
+        )
         party_ids = list(Party.objects.values_list("id", flat=True))
 
         start = dt.date(2025, 1, 2)
@@ -175,12 +214,19 @@ def build(n_cases: int, seed: int = 4) -> None:
             r = rnd.random()
             simple = r < 0.75
             day = start + dt.timedelta(days=rnd.randrange(span))
-            c = Case(number=f"B6-{i:07d}", agency_id=a.pk, division_id=a.government.division_id,
-                     sector_id=a.sector_id, act_type="penalty" if rnd.random() < 0.8
-                     else "coercion", procedure="simple" if simple else "general",
-                     title="案件", authority_item_id=items[a.pk],
-                     party_id=party_ids[rnd.randrange(len(party_ids))], filed_on=day,
-                     decision_due_on=day + dt.timedelta(days=90))
+            c = Case(
+                number=f"B6-{i:07d}",
+                agency_id=a.pk,
+                division_id=a.government.division_id,
+                sector_id=a.sector_id,
+                act_type="penalty" if rnd.random() < 0.8 else "coercion",
+                procedure="simple" if simple else "general",
+                title="案件",
+                authority_item_id=items[a.pk],
+                party_id=party_ids[rnd.randrange(len(party_ids))],
+                filed_on=day,
+                decision_due_on=day + dt.timedelta(days=90),
+            )
             kind = "closed"
             if simple:
                 c.state, c.decided_on, c.served_on, c.closed_on = "closed", day, day, day
@@ -205,16 +251,21 @@ def build(n_cases: int, seed: int = 4) -> None:
                 if kind in ("decision_overdue", "decision_deadline_near", "investigating"):
                     c.state = "investigating"
                 else:
-                    decided = min(c.filed_on + dt.timedelta(days=30 + rnd.randrange(50)),
-                                  TODAY - dt.timedelta(days=30))
+                    decided = min(
+                        c.filed_on + dt.timedelta(days=30 + rnd.randrange(50)),
+                        TODAY - dt.timedelta(days=30),
+                    )
                     c.decided_on = decided
                     if kind == "service_overdue":
                         c.state = "decided"
                     elif kind == "step_overdue":
                         c.state, c.served_on = "executing", decided
                     else:
-                        c.state, c.served_on, c.closed_on = "closed", decided, decided + \
-                            dt.timedelta(days=20)
+                        c.state, c.served_on, c.closed_on = (
+                            "closed",
+                            decided,
+                            decided + dt.timedelta(days=20),
+                        )
             cases.append(c)
             kinds.append(kind)
         _bulk(Case, cases, "cases")
@@ -224,27 +275,46 @@ def build(n_cases: int, seed: int = 4) -> None:
         for cid, c, kind in zip(ids, cases, kinds, strict=True):
             o = officers_by_agency[c.agency_id]
             k = rnd.randrange(5)
-            co += [CaseOfficer(case_id=cid, officer_id=o[k]), CaseOfficer(case_id=cid,
-                                                                         officer_id=o[k + 1])]
+            co += [
+                CaseOfficer(case_id=cid, officer_id=o[k]),
+                CaseOfficer(case_id=cid, officer_id=o[k + 1]),
+            ]
             n_steps = 3 if c.procedure == "simple" else 5
             for s in range(n_steps):
                 steps.append(Step(case_id=cid, code=f"s{s}", occurred_at=at))
             if c.decided_on and c.procedure == "general":
                 pay_due = (c.served_on or c.decided_on) + dt.timedelta(days=15)
                 done = None if kind == "step_overdue" else pay_due - dt.timedelta(days=3)
-                steps.append(Step(case_id=cid, code="payment", occurred_at=at, due_on=pay_due,
-                                  done_on=done))
+                steps.append(
+                    Step(case_id=cid, code="payment", occurred_at=at, due_on=pay_due, done_on=done)
+                )
             elif c.procedure == "simple":
-                steps.append(Step(case_id=cid, code="payment", occurred_at=at,
-                                  due_on=c.decided_on + dt.timedelta(days=15),
-                                  done_on=c.decided_on))
+                steps.append(
+                    Step(
+                        case_id=cid,
+                        code="payment",
+                        occurred_at=at,
+                        due_on=c.decided_on + dt.timedelta(days=15),
+                        done_on=c.decided_on,
+                    )
+                )
             if c.decided_on and kind != "not_disclosed":
-                disc.append(Disclosure(
-                    case_id=cid, public_token=f"t{cid:031d}", agency_id=c.agency_id,
-                    division_id=c.division_id, sector_id=c.sector_id, act_type=c.act_type,
-                    decision_number=c.number, party_name="某公司", violation="违法行为",
-                    decided_on=c.decided_on, due_on=working_days_after(c.decided_on, 7),
-                    published_at=at))
+                disc.append(
+                    Disclosure(
+                        case_id=cid,
+                        public_token=f"t{cid:031d}",
+                        agency_id=c.agency_id,
+                        division_id=c.division_id,
+                        sector_id=c.sector_id,
+                        act_type=c.act_type,
+                        decision_number=c.number,
+                        party_name="某公司",
+                        violation="违法行为",
+                        decided_on=c.decided_on,
+                        due_on=working_days_after(c.decided_on, 7),
+                        published_at=at,
+                    )
+                )
         _bulk(CaseOfficer, co, "case officers")
         _bulk(Step, steps, "steps")
         _bulk(Disclosure, disc, "disclosures")
@@ -280,9 +350,15 @@ def floor_query(today: dt.date):
            AND ((c.act_type IN ('penalty', 'licensing') AND c.decided_on <= %s)
              OR (c.act_type = 'coercion' AND c.decided_on <= %s))
     """
-    params = [today, today, today + dt.timedelta(days=10), today,
-              latest_start_overdue(today, SERVICE_DEADLINE_WD),
-              latest_start_overdue(today, 7), latest_start_overdue(today, 20)]
+    params = [
+        today,
+        today,
+        today + dt.timedelta(days=10),
+        today,
+        latest_start_overdue(today, SERVICE_DEADLINE_WD),
+        latest_start_overdue(today, 7),
+        latest_start_overdue(today, 20),
+    ]
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return {(r, f"case:{i}") for r, i in cur.fetchall()}
@@ -333,18 +409,30 @@ def main() -> int:
         ScoreEntry.objects.all().delete()
         Alert.objects.all().delete()
         SweepState.objects.all().delete()
+        if connection.vendor == "postgresql":
+            # "from no alerts" means an empty table, not one holding every earlier run's alerts
+            # as dead rows: autovacuum (off on the shared bench box) would clear them; without
+            # it each reset left ~16k dead alerts that every later sweep read and indexed past
+            tables = ", ".join(m._meta.db_table for m in (Alert, ScoreEntry))
+            with connection.cursor() as cur:
+                cur.execute(f"VACUUM ANALYZE {tables}")
 
     reset()
     floor_queries = [timed(lambda: floor_query(TODAY)) for _ in range(3)]
     floor_s = statistics.median(t for t, _ in floor_queries)
     truth = floor_queries[0][1]
-    log(f"floor (one raw SQL query): {floor_s * 1000:.0f} ms, {len(truth):,} pairs "
-        f"({len(truth) / n_cases:.1%} of cases)")
+    log(
+        f"floor (one raw SQL query): {floor_s * 1000:.0f} ms, {len(truth):,} pairs "
+        f"({len(truth) / n_cases:.1%} of cases)"
+    )
 
     def first_sweep():
-        SweepState.objects.create(key="default", full_on=TODAY - dt.timedelta(days=1),
-                                  ran_at=timezone.now(),
-                                  config=_config_dump())
+        SweepState.objects.create(
+            key="default",
+            full_on=TODAY - dt.timedelta(days=1),
+            ran_at=timezone.now(),
+            config=_config_dump(),
+        )
         return alerts_sweep(today=TODAY, now=NOW, ledger=False)
 
     first_times = []
@@ -354,43 +442,64 @@ def main() -> int:
         first_times.append(t)
         log(f"first sweep of the day #{rep + 1}: {t:.2f} s ({first})")
     first_s = statistics.median(first_times)
-    alerts = set(Alert.objects.filter(state__in=["open", "rectifying"])
-                 .values_list("rule", "subject_key"))
+    alerts = set(
+        Alert.objects.filter(state__in=["open", "rectifying"]).values_list("rule", "subject_key")
+    )
     same = alerts == truth
-    log(f"alert set == SQL ground truth: {same} (alerts {len(alerts):,}, truth {len(truth):,}, "
-        f"missing {len(truth - alerts)}, extra {len(alerts - truth)})")
+    log(
+        f"alert set == SQL ground truth: {same} (alerts {len(alerts):,}, truth {len(truth):,}, "
+        f"missing {len(truth - alerts)}, extra {len(alerts - truth)})"
+    )
 
-    inc_s, inc = timed(lambda: alerts_sweep(today=TODAY, now=NOW + dt.timedelta(hours=1),
-                                            ledger=False), reps=3)
-    daily_s, daily = timed(lambda: alerts_sweep(today=TODAY, now=NOW + dt.timedelta(hours=2),
-                                                mode="daily", ledger=False), reps=3)
-    all_s, all_ = timed(lambda: alerts_sweep(today=TODAY, now=NOW + dt.timedelta(hours=3),
-                                             mode="all", ledger=False), reps=1)
+    inc_s, inc = timed(
+        lambda: alerts_sweep(today=TODAY, now=NOW + dt.timedelta(hours=1), ledger=False), reps=3
+    )
+    daily_s, daily = timed(
+        lambda: alerts_sweep(
+            today=TODAY, now=NOW + dt.timedelta(hours=2), mode="daily", ledger=False
+        ),
+        reps=3,
+    )
+    all_s, all_ = timed(
+        lambda: alerts_sweep(
+            today=TODAY, now=NOW + dt.timedelta(hours=3), mode="all", ledger=False
+        ),
+        reps=1,
+    )
     log(f"no-change sweep, same day as scheduled (incremental): {inc_s * 1000:.1f} ms ({inc})")
     log(f"no-change sweep, date rules again (daily): {daily_s:.2f} s ({daily})")
     log(f"no-change sweep, every rule (all): {all_s:.2f} s ({all_})")
     idempotent = all(r.opened == 0 and r.closed == 0 for r in (inc, daily, all_))
     reset()
-    t_all_first, all_first = timed(lambda: alerts_sweep(today=TODAY, now=NOW, mode="all",
-                                                        ledger=False))
+    t_all_first, all_first = timed(
+        lambda: alerts_sweep(today=TODAY, now=NOW, mode="all", ledger=False)
+    )
     log(f"first sweep with every rule (all) from no alerts: {t_all_first:.2f} s ({all_first})")
 
     sample = min(args.ledger_sample, len(alerts))
     led_s, pushed = timed(lambda: alerts_ledger_push(limit=sample))
     per = led_s / max(pushed, 1)
-    log(f"ledger push: {pushed} deductions in {led_s:.2f} s = {per * 1000:.2f} ms each "
-        f"(≈ {per * len(alerts):.0f} s for all {len(alerts):,}, deferred to the Celery task)")
+    log(
+        f"ledger push: {pushed} deductions in {led_s:.2f} s = {per * 1000:.2f} ms each "
+        f"(≈ {per * len(alerts):.0f} s for all {len(alerts):,}, deferred to the Celery task)"
+    )
 
     r_first, r_inc, r_daily = floor_s / first_s, floor_s / inc_s, floor_s / daily_s
     log("")
     log(f"B6 {connection.vendor} cases={n_cases:,} steps={n_steps:,} alerts={len(alerts):,}")
-    log(f"  floor {floor_s * 1000:.0f} ms | first sweep of the day {first_s:.2f} s -> ratio "
-        f"{r_first:.2f} (target >=0.2, min 0.1)")
-    log(f"  no-change sweep (scheduled, same day) {inc_s * 1000:.1f} ms -> ratio "
-        f"{r_inc:.2f} (target >=0.67)")
+    log(
+        f"  floor {floor_s * 1000:.0f} ms | first sweep of the day {first_s:.2f} s -> ratio "
+        f"{r_first:.2f} (target >=0.2, min 0.1)"
+    )
+    log(
+        f"  no-change sweep (scheduled, same day) {inc_s * 1000:.1f} ms -> ratio "
+        f"{r_inc:.2f} (target >=0.67)"
+    )
     log(f"  no-change sweep (date rules re-run) {daily_s:.2f} s -> ratio {r_daily:.2f}")
-    log(f"  every rule: first {t_all_first:.2f} s (ratio {floor_s / t_all_first:.2f}), "
-        f"no change {all_s:.2f} s (ratio {floor_s / all_s:.2f})")
+    log(
+        f"  every rule: first {t_all_first:.2f} s (ratio {floor_s / t_all_first:.2f}), "
+        f"no change {all_s:.2f} s (ratio {floor_s / all_s:.2f})"
+    )
     log(f"  alert set == ground truth: {same}; second sweeps open 0 / close 0: {idempotent}")
     ok = same and idempotent and r_first >= 0.1 and r_inc >= 0.67
     return 0 if ok else 1

@@ -190,6 +190,15 @@ class Case(models.Model):
             models.Index(fields=["state", "-created_at"], name="enf_case_state_created"),
             # A league supervisor filtering a rare sector (docs/enforcement-scale.md, B7).
             models.Index(fields=["sector", "-created_at"], name="enf_case_sector_created"),
+            # The daily supervision sweep counts every party's inspections in the last 30 days
+            # (repeated_inspection, B6): without it that reads the whole case table. Partial, so
+            # that no other query is drawn to it (SQLite chose an index on (act_type, …) over
+            # the table scan for the not-disclosed query and ran it slower).
+            models.Index(
+                fields=["discovered_on"],
+                name="enf_case_inspection_discovered",
+                condition=models.Q(act_type="inspection"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -23,11 +23,21 @@ from fazhi.orgs.models import Agency, Division, Sector
 class Alert(models.Model):
     rule = models.CharField(_("rule"), max_length=48)
     subject_key = models.CharField(_("subject"), max_length=48)
+    # No single-column index on agency or division: enf_alert_agency_state and
+    # enf_alert_div_state lead with them (a copy would cost every insert, B6's first sweep).
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="alerts", verbose_name=_("agency")
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="alerts",
+        verbose_name=_("agency"),
+        db_index=False,
     )
     division = models.ForeignKey(
-        Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("division")
+        Division,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("division"),
+        db_index=False,
     )
     sector = models.ForeignKey(
         Sector, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("sector")
@@ -47,6 +57,7 @@ class Alert(models.Model):
         blank=True,
         related_name="alerts",
         verbose_name=_("officer"),
+        db_index=False,  # partial index below: empty on every case alert
     )
     state = models.CharField(
         _("state"),
@@ -69,6 +80,7 @@ class Alert(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("closed by"),
+        db_index=False,  # partial index below: empty until a person closes the alert
     )
     # Why it was closed or found unfounded (the sweep writes its own note when a condition clears).
     resolution = models.TextField(_("resolution"), blank=True)
@@ -93,6 +105,18 @@ class Alert(models.Model):
             models.Index(fields=["agency", "state", "-opened_at"], name="enf_alert_agency_state"),
             models.Index(fields=["rule", "state"], name="enf_alert_rule_state"),
             models.Index(fields=["state", "-opened_at"], name="enf_alert_state_opened"),
+            # Officer and closer only where set: a full index would take an entry for every
+            # alert the sweep opens (B6) though almost all are empty.
+            models.Index(
+                fields=["officer"],
+                name="enf_alert_officer",
+                condition=models.Q(officer__isnull=False),
+            ),
+            models.Index(
+                fields=["closed_by"],
+                name="enf_alert_closed_by",
+                condition=models.Q(closed_by__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -43,22 +43,41 @@ def world(org_tree, make_officer, sector, make_user):
     aux = make_officer("赵辅", agency=agency, is_auxiliary=True)
     expired = make_officer("钱过", agency=agency)
     for i, o in enumerate((o1, o2)):
-        Certificate.objects.create(officer=o, number=f"1501020100{i}", sector=sector,
-                                   issued_on=date(2023, 1, 1), expires_on=date(2028, 12, 31),
-                                   state="active")
-    Certificate.objects.create(officer=expired, number="15010201009", sector=sector,
-                               issued_on=date(2019, 1, 1), expires_on=date(2025, 6, 15),
-                               state="active")  # last valid day: yesterday
-    item = AuthorityItem.objects.create(agency=agency, code="P-1", act_type="penalty",
-                                        name="销售过期食品", violation_key="food.expired",
-                                        fine_min=Decimal("500"), fine_max=Decimal("5000"))
+        Certificate.objects.create(
+            officer=o,
+            number=f"1501020100{i}",
+            sector=sector,
+            issued_on=date(2023, 1, 1),
+            expires_on=date(2028, 12, 31),
+            state="active",
+        )
+    Certificate.objects.create(
+        officer=expired,
+        number="15010201009",
+        sector=sector,
+        issued_on=date(2019, 1, 1),
+        expires_on=date(2025, 6, 15),
+        state="active",
+    )  # last valid day: yesterday
+    item = AuthorityItem.objects.create(
+        agency=agency,
+        code="P-1",
+        act_type="penalty",
+        name="销售过期食品",
+        violation_key="food.expired",
+        fine_min=Decimal("500"),
+        fine_max=Decimal("5000"),
+    )
     bench = DiscretionBenchmark.objects.create(item=item, valid_from=date(2024, 1, 1))
-    BenchmarkTier.objects.create(benchmark=bench, level="ordinary", fine_min=Decimal("1000"),
-                                 fine_max=Decimal("3000"))
-    party = Party.objects.create(kind="organisation", name="某商贸公司",
-                                 id_number="91150102MA0000001X")
-    other_party = Party.objects.create(kind="organisation", name="某餐饮公司",
-                                       id_number="91150102MA0000002X")
+    BenchmarkTier.objects.create(
+        benchmark=bench, level="ordinary", fine_min=Decimal("1000"), fine_max=Decimal("3000")
+    )
+    party = Party.objects.create(
+        kind="organisation", name="某商贸公司", id_number="91150102MA0000001X"
+    )
+    other_party = Party.objects.create(
+        kind="organisation", name="某餐饮公司", id_number="91150102MA0000002X"
+    )
     supervisor = make_user("sup", role="supervisor", scope="region")
     staff = make_user("staff", role="officer", scope="agency", agency=agency)
 
@@ -70,11 +89,20 @@ def world(org_tree, make_officer, sector, make_user):
     w.tree = org_tree
 
     def case(officers=(o1, o2), **kw):
-        values = {"number": f"新市监罚〔2025〕{next(_n)}号", "agency": agency,
-                      "division": agency.government.division, "sector": agency.sector,
-                      "act_type": "penalty", "procedure": "general", "state": "investigating",
-                      "title": "案件", "authority_item": item, "party": party,
-                      "filed_on": date(2025, 5, 1), "decision_due_on": date(2025, 7, 30)}
+        values = {
+            "number": f"新市监罚〔2025〕{next(_n)}号",
+            "agency": agency,
+            "division": agency.government.division,
+            "sector": agency.sector,
+            "act_type": "penalty",
+            "procedure": "general",
+            "state": "investigating",
+            "title": "案件",
+            "authority_item": item,
+            "party": party,
+            "filed_on": date(2025, 5, 1),
+            "decision_due_on": date(2025, 7, 30),
+        }
         values.update(kw)
         c = Case.objects.create(**values)
         for o in officers:
@@ -103,46 +131,105 @@ def zoo(world):
         "outside_authority": c(authority_item=None),
         "decision_deadline_near": c(decision_due_on=TODAY + timedelta(days=10)),
         "decision_overdue": c(filed_on=date(2025, 3, 17), decision_due_on=date(2025, 6, 15)),
-        "service_overdue": c(state="decided", decided_on=date(2025, 6, 2), tier="ordinary",
-                             fine_amount=Decimal("2000"), act_type="coercion"),
-        "service_in_time": c(state="decided", decided_on=date(2025, 6, 5), act_type="coercion",
-                             tier="ordinary", fine_amount=Decimal("2000")),
-        "major_without_review": c(state="served", decided_on=date(2025, 6, 10),
-                                  served_on=date(2025, 6, 10), is_major=True,
-                                  act_type="coercion"),
-        "major_reviewed": c(state="served", decided_on=date(2025, 6, 10),
-                            served_on=date(2025, 6, 10), is_major=True, act_type="coercion"),
-        "outside_benchmark": c(state="served", decided_on=date(2025, 6, 12),
-                               served_on=date(2025, 6, 12), tier="ordinary",
-                               fine_amount=Decimal("3000.01"), act_type="coercion"),
-        "not_disclosed": c(state="served", decided_on=date(2025, 6, 3),
-                           served_on=date(2025, 6, 3), tier="ordinary",
-                           fine_amount=Decimal("1000"), party=w.other_party,
-                           act_started_on=date(2025, 1, 1)),
-        "av_missing": c(state="executing", decided_on=date(2025, 6, 13),
-                        served_on=date(2025, 6, 13), act_type="coercion"),
-        "step_overdue": c(state="executing", decided_on=date(2025, 6, 13),
-                          served_on=date(2025, 6, 13), act_type="coercion"),
-        "double_first": c(state="closed", decided_on=date(2025, 6, 13),
-                          served_on=date(2025, 6, 13), fine_amount=Decimal("1500"),
-                          tier="ordinary", act_started_on=date(2025, 2, 1)),
-        "double_penalty": c(state="closed", decided_on=date(2025, 6, 13),
-                            served_on=date(2025, 6, 13), fine_amount=Decimal("1500"),
-                            tier="ordinary", act_started_on=date(2025, 2, 1)),
+        "service_overdue": c(
+            state="decided",
+            decided_on=date(2025, 6, 2),
+            tier="ordinary",
+            fine_amount=Decimal("2000"),
+            act_type="coercion",
+        ),
+        "service_in_time": c(
+            state="decided",
+            decided_on=date(2025, 6, 5),
+            act_type="coercion",
+            tier="ordinary",
+            fine_amount=Decimal("2000"),
+        ),
+        "major_without_review": c(
+            state="served",
+            decided_on=date(2025, 6, 10),
+            served_on=date(2025, 6, 10),
+            is_major=True,
+            act_type="coercion",
+        ),
+        "major_reviewed": c(
+            state="served",
+            decided_on=date(2025, 6, 10),
+            served_on=date(2025, 6, 10),
+            is_major=True,
+            act_type="coercion",
+        ),
+        "outside_benchmark": c(
+            state="served",
+            decided_on=date(2025, 6, 12),
+            served_on=date(2025, 6, 12),
+            tier="ordinary",
+            fine_amount=Decimal("3000.01"),
+            act_type="coercion",
+        ),
+        "not_disclosed": c(
+            state="served",
+            decided_on=date(2025, 6, 3),
+            served_on=date(2025, 6, 3),
+            tier="ordinary",
+            fine_amount=Decimal("1000"),
+            party=w.other_party,
+            act_started_on=date(2025, 1, 1),
+        ),
+        "av_missing": c(
+            state="executing",
+            decided_on=date(2025, 6, 13),
+            served_on=date(2025, 6, 13),
+            act_type="coercion",
+        ),
+        "step_overdue": c(
+            state="executing",
+            decided_on=date(2025, 6, 13),
+            served_on=date(2025, 6, 13),
+            act_type="coercion",
+        ),
+        "double_first": c(
+            state="closed",
+            decided_on=date(2025, 6, 13),
+            served_on=date(2025, 6, 13),
+            fine_amount=Decimal("1500"),
+            tier="ordinary",
+            act_started_on=date(2025, 2, 1),
+        ),
+        "double_penalty": c(
+            state="closed",
+            decided_on=date(2025, 6, 13),
+            served_on=date(2025, 6, 13),
+            fine_amount=Decimal("1500"),
+            tier="ordinary",
+            act_started_on=date(2025, 2, 1),
+        ),
     }
-    LegalReview.objects.create(case=z["major_reviewed"], reviewer=w.supervisor,
-                               submitted_at=NOW - timedelta(days=8), result="agree",
-                               reviewed_at=dt.datetime(2025, 6, 10, 8, 0, tzinfo=SH))
-    Step.objects.create(case=z["av_missing"], code="seize", occurred_at=NOW,
-                        av_required=True, av_recorded=False)
-    Step.objects.create(case=z["ok"], code="seize", occurred_at=NOW, av_required=True,
-                        av_recorded=True)
-    Step.objects.create(case=z["step_overdue"], code="payment", occurred_at=NOW,
-                        due_on=TODAY - timedelta(days=1))
+    LegalReview.objects.create(
+        case=z["major_reviewed"],
+        reviewer=w.supervisor,
+        submitted_at=NOW - timedelta(days=8),
+        result="agree",
+        reviewed_at=dt.datetime(2025, 6, 10, 8, 0, tzinfo=SH),
+    )
+    Step.objects.create(
+        case=z["av_missing"], code="seize", occurred_at=NOW, av_required=True, av_recorded=False
+    )
+    Step.objects.create(
+        case=z["ok"], code="seize", occurred_at=NOW, av_required=True, av_recorded=True
+    )
+    Step.objects.create(
+        case=z["step_overdue"], code="payment", occurred_at=NOW, due_on=TODAY - timedelta(days=1)
+    )
     # three inspections of one party within 30 days (day 0, 15, 29 back), one outside (30 back)
     for back in (0, 15, 29, 30):
-        z[f"insp_{back}"] = c(act_type="inspection", state="closed", party=w.other_party,
-                              discovered_on=TODAY - timedelta(days=back), authority_item=None)
+        z[f"insp_{back}"] = c(
+            act_type="inspection",
+            state="closed",
+            party=w.other_party,
+            discovered_on=TODAY - timedelta(days=back),
+            authority_item=None,
+        )
     return z
 
 
@@ -180,8 +267,13 @@ def test_working_day_thresholds_across_the_dragon_boat_holiday():
 @pytest.mark.parametrize(("back", "count"), [(29, 3), (30, 2)])
 def test_inspection_window_in_sql(world, back, count):
     for b in (0, 10, back):
-        world.case(act_type="inspection", party=world.other_party, state="closed",
-                   discovered_on=TODAY - timedelta(days=b), authority_item=None)
+        world.case(
+            act_type="inspection",
+            party=world.other_party,
+            state="closed",
+            discovered_on=TODAY - timedelta(days=b),
+            authority_item=None,
+        )
     flagged = svc.flagged_ids("repeated_inspection", today=TODAY)
     assert (f"party:{world.other_party.pk}" in flagged) is (count == 3)
 
@@ -192,8 +284,9 @@ def test_sweep_is_idempotent_and_closes_what_cleared(world, zoo, indicators):
     assert first.closed == 0
     assert first.mode == "all"
     for a in Alert.objects.select_related("case"):  # sweep messages read like the pure rules'
-        finding = RULES_BY_CODE[a.rule].check(case_facts(a.case, today=TODAY), DEFAULT_CONFIG,
-                                              TODAY)
+        finding = RULES_BY_CODE[a.rule].check(
+            case_facts(a.case, today=TODAY), DEFAULT_CONFIG, TODAY
+        )
         assert a.message == finding.message, a.rule
     again = svc.alerts_sweep(today=TODAY, now=NOW, mode="all")
     assert (again.opened, again.closed) == (0, 0)
@@ -204,14 +297,17 @@ def test_sweep_is_idempotent_and_closes_what_cleared(world, zoo, indicators):
     assert Alert.objects.count() == first.opened
     # the overdue case gets decided and served: its deadline alert closes on the next sweep
     c = zoo["decision_overdue"]
-    Case.objects.filter(pk=c.pk).update(state="served", decided_on=date(2025, 5, 27),
-                                        served_on=date(2025, 5, 27))
+    Case.objects.filter(pk=c.pk).update(
+        state="served", decided_on=date(2025, 5, 27), served_on=date(2025, 5, 27)
+    )
     # an extension of the near case: recorded, its due day moves out of the window
     near = zoo["decision_deadline_near"]
-    DeadlineExtension.objects.create(case=near, days=30, reason="案情复杂",
-                                     approved_by=world.supervisor, approved_at=NOW)
-    Case.objects.filter(pk=near.pk).update(decision_due_on=near.decision_due_on
-                                           + timedelta(days=30))
+    DeadlineExtension.objects.create(
+        case=near, days=30, reason="案情复杂", approved_by=world.supervisor, approved_at=NOW
+    )
+    Case.objects.filter(pk=near.pk).update(
+        decision_due_on=near.decision_due_on + timedelta(days=30)
+    )
     result = svc.alerts_sweep(today=TODAY, now=NOW, mode="all")
     closed = Alert.objects.filter(state="closed").values_list("rule", "case_id")
     assert set(closed) == {("decision_overdue", c.pk), ("decision_deadline_near", near.pk)}
@@ -225,8 +321,9 @@ def test_sweep_is_idempotent_and_closes_what_cleared(world, zoo, indicators):
 def test_certificate_revoked_later_the_same_day_is_caught_incrementally(zoo, indicators):
     svc.alerts_sweep(today=TODAY, now=NOW)
     cert = Certificate.objects.get(officer=zoo["ok"].officers.first().officer)
-    Certificate.objects.filter(pk=cert.pk).update(state="revoked",
-                                                  updated_at=NOW + timedelta(minutes=30))
+    Certificate.objects.filter(pk=cert.pk).update(
+        state="revoked", updated_at=NOW + timedelta(minutes=30)
+    )
     result = svc.alerts_sweep(today=TODAY, now=NOW + timedelta(hours=1))
     assert result.mode == "incremental"
     assert result.opened >= 1
@@ -322,3 +419,53 @@ def test_missing_indicator_set_defers_the_deduction_without_blocking(world):
     call_command("load_indicators", verbosity=0)
     assert svc.alerts_ledger_push() == 1
     assert ScoreEntry.objects.get().source_id == str(alert.pk)
+
+
+def test_step_overdue_alert_names_every_late_step_once(world, indicators):
+    """The sweep reads one row per late step (joined to its open case) and gathers the codes;
+    the alert reads exactly like the pure rule's: each late code once, done and not-yet-due
+    steps left out, a closed case's late step ignored."""
+    c = world.case(state="executing", decided_on=date(2025, 6, 3), served_on=date(2025, 6, 3))
+    late = TODAY - timedelta(days=1)
+    for code, due, done in (
+        ("payment", late, None),
+        ("payment", late - timedelta(days=3), None),
+        ("evidence_decision", late, None),
+        ("notice", late, late),
+        ("appeal", TODAY, None),
+    ):
+        Step.objects.create(case=c, code=code, occurred_at=NOW, due_on=due, done_on=done)
+    closed = world.case(state="closed", decided_on=date(2025, 6, 3), served_on=date(2025, 6, 3))
+    Step.objects.create(case=closed, code="payment", occurred_at=NOW, due_on=late)
+    svc.alerts_sweep(today=TODAY, now=NOW, mode="daily", ledger=False)
+    (alert,) = Alert.objects.filter(rule="step_overdue")
+    assert alert.case_id == c.pk
+    pure = RULES_BY_CODE["step_overdue"].check(case_facts(c, today=TODAY), DEFAULT_CONFIG, TODAY)
+    assert alert.message == pure.message
+    assert alert.facts == {"number": c.number, "steps": "evidence_decision、payment"}
+
+
+@pytest.mark.parametrize(
+    "detail",
+    [
+        {"due": "2025-06-15", "days": 3},
+        {"due": "2025-06-15", "days": -2},
+        {"steps": '付款、证据"处理"\\步骤\n'},
+        {"count": 3, "days": 30},
+        {},
+        {"flag": True, "days": 1},  # not a flat str/int: the encoder writes it
+        {"due": None},
+        {"fine": Decimal("2000.50")},
+        {"nested": {"a": [1, 2]}},
+    ],
+)
+def test_facts_json_is_the_json_dumps_text(detail):
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    for number in ("新市监罚〔2025〕1号", "B6-0000001", None):
+        expected = json.dumps(
+            {"number": number, **detail}, ensure_ascii=False, cls=DjangoJSONEncoder
+        )
+        assert svc._facts_json(number, detail) == expected
