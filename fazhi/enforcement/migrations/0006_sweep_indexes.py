@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enforcement", "0003_enforcement_parts"),
+        ("enforcement", "0005_statutory_rules_art37_multiples_coercion"),
         ("orgs", "0002_holiday_schedules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
