@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -128,19 +129,9 @@ def case_facts(case: Case, *, today: date | None = None,
                 agreeing = True
     tier_min = tier_max = None
     if item is not None and case.tier and case.decided_on:
-        tier = (
-            BenchmarkTier.objects.filter(
-                benchmark__item=item,
-                level=case.tier,
-                benchmark__valid_from__lte=case.decided_on,
-            )
-            .filter(Q(benchmark__valid_to__isnull=True)
-                    | Q(benchmark__valid_to__gte=case.decided_on))
-            .order_by("-benchmark__valid_from", "position")
-            .first()
-        )
+        tier = _case_tier(case, item)
         if tier is not None:
-            tier_min, tier_max = tier.fine_min, tier.fine_max
+            tier_min, tier_max = case_tier_bounds(case, item, tier)
     disclosure_required = bool(
         case.decided_on and case.act_type in DISCLOSED_ACT_TYPES and case.state not in DEAD_STATES
     )
@@ -290,6 +281,48 @@ def alert_list_for(user: Any, filters: AlertFilters | None = None) -> QuerySet[A
     if f.date_to:
         qs = qs.filter(opened_at__lt=_start_of(f.date_to + timedelta(days=1)))
     return qs
+
+
+def _case_tier(case: Case, item: Any) -> BenchmarkTier | None:
+    """The tier of the case's level in the benchmark version the decision applied (art. 37:
+    `benchmark_applied`, the older version unless a newer one is lighter); for cases decided
+    before that was recorded, the version in force on the decision date."""
+    tiers = BenchmarkTier.objects.filter(level=case.tier)
+    if case.benchmark_applied_id:
+        tiers = tiers.filter(benchmark_id=case.benchmark_applied_id)
+    else:
+        tiers = tiers.filter(
+            benchmark__item=item, benchmark__valid_from__lte=case.decided_on
+        ).filter(Q(benchmark__valid_to__isnull=True) | Q(benchmark__valid_to__gte=case.decided_on))
+    return tiers.order_by("-benchmark__valid_from", "position").first()
+
+
+def case_tier_bounds(
+    case: Case, item: Any, tier: BenchmarkTier
+) -> tuple[Decimal | None, Decimal | None]:
+    """The tier's bounds in yuan on this case's base (rulebook §10.2: multiples of 货值金额 …
+    where the statute's multiples apply, else the fixed range), exactly as the decision check
+    computes them (`rules.discretion.tier_bounds`)."""
+    from fazhi.enforcement.rules.discretion import StatutoryRange, Tier, tier_bounds
+
+    bounds = tier_bounds(
+        Tier(
+            tier.level,
+            fine_min=tier.fine_min,
+            fine_max=tier.fine_max,
+            multiple_min=tier.multiple_min,
+            multiple_max=tier.multiple_max,
+        ),
+        StatutoryRange(
+            fine_min=item.fine_min,
+            fine_max=item.fine_max,
+            multiple_min=item.multiple_min,
+            multiple_max=item.multiple_max,
+            base_threshold=item.base_threshold,
+        ),
+        case.fine_base_amount,
+    )
+    return bounds.fine_min, bounds.fine_max
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import Case as DjCase
 from django.db.models import (
     CharField,
     Count,
     DateField,
+    DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -42,8 +45,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Round
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -362,7 +366,11 @@ def _sweep_major_without_review(ctx: _Ctx) -> QuerySet[Any]:
 
 
 def _sweep_outside_benchmark(ctx: _Ctx) -> QuerySet[Any]:
-    tiers = (
+    """Decided fines outside their tier with no written reason, in SQL, as the pure rule sees
+    them (selectors.supervision.case_tier_bounds): the tier of the benchmark version the decision
+    applied (art. 37), or, when none is recorded, of the version in force on the decision date;
+    its multiples of the case's base where the statute's multiples apply (rulebook §10.2)."""
+    dated = (
         BenchmarkTier.objects.filter(
             benchmark__item_id=OuterRef("authority_item_id"),
             level=OuterRef("tier"),
@@ -373,18 +381,61 @@ def _sweep_outside_benchmark(ctx: _Ctx) -> QuerySet[Any]:
         )
         .order_by("-benchmark__valid_from", "position")
     )
+    applied = BenchmarkTier.objects.filter(
+        benchmark_id=OuterRef("benchmark_applied_id"), level=OuterRef("tier")
+    ).order_by("position")
     base = ctx.cases.filter(decided_on__isnull=False, outside_benchmark_reason="").exclude(
         state__in=sel.DEAD_STATES
     )
+
+    def tier_field(name: str) -> Any:
+        return DjCase(
+            When(benchmark_applied__isnull=False, then=Subquery(applied.values(name)[:1])),
+            default=Subquery(dated.values(name)[:1]),
+        )
+
+    money = DecimalField(max_digits=20, decimal_places=4)
+    statute_multiple = Q(authority_item__multiple_min__isnull=False) | Q(
+        authority_item__multiple_max__isnull=False
+    )
+    tier_multiple = Q(t_mmin__isnull=False) | Q(t_mmax__isnull=False)
+    regime_multiple = (
+        statute_multiple
+        & Q(fine_base_amount__isnull=False)
+        & (
+            Q(authority_item__base_threshold__isnull=True)
+            | Q(fine_base_amount__gte=F("authority_item__base_threshold"))
+        )
+    )
+    regime_base_missing = statute_multiple & Q(fine_base_amount__isnull=True)
+
+    def bound(fixed: str, multiple: str) -> Any:
+        # Products rounded to 4 places: exact for 2-place bases and multiples (SQLite computes
+        # in floating point; PostgreSQL's numeric is exact anyway).
+        return DjCase(
+            When(
+                regime_multiple & tier_multiple,
+                then=Round(
+                    ExpressionWrapper(F("fine_base_amount") * F(multiple), output_field=money), 4
+                ),
+            ),
+            When(regime_base_missing & tier_multiple, then=Value(None, output_field=money)),
+            default=F(fixed),
+            output_field=money,
+        )
+
     ranged = (
         base.filter(fine_amount__isnull=False, authority_item__isnull=False)
         .exclude(tier="")
         .exclude(tier=TierLevel.MITIGATED.value)
         .annotate(
-            t_min=Subquery(tiers.values("fine_min")[:1]),
-            t_max=Subquery(tiers.values("fine_max")[:1]),
+            t_min=tier_field("fine_min"),
+            t_max=tier_field("fine_max"),
+            t_mmin=tier_field("multiple_min"),
+            t_mmax=tier_field("multiple_max"),
         )
-        .filter(Q(fine_amount__lt=F("t_min")) | Q(fine_amount__gt=F("t_max")))
+        .annotate(b_min=bound("t_min", "t_mmin"), b_max=bound("t_max", "t_mmax"))
+        .filter(Q(fine_amount__lt=F("b_min")) | Q(fine_amount__gt=F("b_max")))
     )
     return base.filter(Q(tier=TierLevel.MITIGATED.value) | Q(pk__in=ranged.values("pk")))
 

@@ -469,3 +469,63 @@ def test_facts_json_is_the_json_dumps_text(detail):
             {"number": number, **detail}, ensure_ascii=False, cls=DjangoJSONEncoder
         )
         assert svc._facts_json(number, detail) == expected
+
+
+def test_outside_benchmark_reads_the_applied_version_and_multiples(world):
+    """The supervision rule judges a fine against the tier the decision applied (art. 37: an
+    older version, unless a newer one is lighter) and, where the statute fines multiples of a
+    base (rulebook §10.2), against the tier's multiples of the case's base; the sweep's SQL and
+    the pure rule agree case by case."""
+    w = world
+    older = DiscretionBenchmark.objects.create(
+        item=w.item, valid_from=date(2023, 1, 1), valid_to=date(2023, 12, 31)
+    )
+    BenchmarkTier.objects.create(
+        benchmark=older, level="ordinary", fine_min=Decimal("1000"), fine_max=Decimal("4000")
+    )
+    multiple_item = AuthorityItem.objects.create(
+        agency=w.agency, code="P-2", act_type="penalty", name="生产经营不符合标准的食品",
+        violation_key="food.substandard", multiple_min=Decimal("5"), multiple_max=Decimal("10"),
+        fine_base="goods_value", fine_min=Decimal("50000"), fine_max=Decimal("100000"),
+        base_threshold=Decimal("10000"),
+    )
+    bench = DiscretionBenchmark.objects.create(item=multiple_item, valid_from=date(2024, 1, 1))
+    BenchmarkTier.objects.create(
+        benchmark=bench, level="ordinary", fine_min=Decimal("60000"), fine_max=Decimal("80000"),
+        multiple_min=Decimal("6"), multiple_max=Decimal("8"),
+    )
+    decided = {"state": "served", "decided_on": date(2025, 6, 12), "served_on": date(2025, 6, 12),
+               "tier": "ordinary", "act_type": "coercion"}
+    cases = {
+        # the older version (1,000–4,000) applied: 3,500 is inside it, though the version in
+        # force on the decision date (1,000–3,000) would call it outside
+        "applied_inside": w.case(benchmark_applied=older, fine_amount=Decimal("3500"), **decided),
+        "applied_outside": w.case(benchmark_applied=older, fine_amount=Decimal("4000.01"),
+                                  **decided),
+        "dated_outside": w.case(fine_amount=Decimal("3500"), **decided),
+        # 货值 12,345.67 × 6 … × 8 = 74,074.02 … 98,765.36
+        "multiple_low_edge": w.case(authority_item=multiple_item, fine_base_amount=Decimal(
+            "12345.67"), fine_amount=Decimal("74074.02"), **decided),
+        "multiple_high_edge": w.case(authority_item=multiple_item, fine_base_amount=Decimal(
+            "12345.67"), fine_amount=Decimal("98765.36"), **decided),
+        "multiple_above": w.case(authority_item=multiple_item, fine_base_amount=Decimal(
+            "12345.67"), fine_amount=Decimal("98765.37"), **decided),
+        "multiple_below": w.case(authority_item=multiple_item, fine_base_amount=Decimal(
+            "12345.67"), fine_amount=Decimal("74074.01"), **decided),
+        # below the 10,000 threshold the fixed tier applies: 85,000 is above 80,000
+        "fixed_below_threshold": w.case(authority_item=multiple_item, fine_base_amount=Decimal(
+            "9999.99"), fine_amount=Decimal("85000"), **decided),
+    }
+    flagged = {
+        name for name, case in cases.items()
+        if f"case:{case.pk}" in svc.flagged_ids("outside_benchmark", today=TODAY)
+    }
+    assert flagged == {"applied_outside", "dated_outside", "multiple_above", "multiple_below",
+                       "fixed_below_threshold"}
+    pure = {
+        name for name, case in cases.items()
+        if RULES_BY_CODE["outside_benchmark"].check(
+            case_facts(Case.objects.get(pk=case.pk), today=TODAY), DEFAULT_CONFIG, TODAY
+        )
+    }
+    assert pure == flagged
