@@ -17,6 +17,8 @@ urlpatterns: list = [
     path("officers/<int:pk>/", registry.OfficerDetailApi.as_view(), name="officer-detail"),
     path("officers/<int:pk>/certificates/", registry.OfficerCertificatesApi.as_view(),
          name="officer-certificates"),
+    path("officers/<int:pk>/training/", registry.OfficerTrainingApi.as_view(),
+         name="officer-training"),
     path("certificates/<int:pk>/steps/", registry.CertificateStepApi.as_view(),
          name="certificate-steps"),
     path("registry/import/", registry.RegistryImportApi.as_view(), name="registry-import"),

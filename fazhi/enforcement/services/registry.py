@@ -362,7 +362,9 @@ def training_record(
     if errors:
         raise ValidationError(errors)
     record = TrainingRecord(
-        officer=officer, year=int(year), hours=Decimal(str(hours).strip()),
+        officer=officer,
+        year=int(year),
+        hours=Decimal(str(hours).strip()),
         course=(course or "").strip(),
     )
     record.full_clean()
@@ -371,7 +373,12 @@ def training_record(
         actor=actor,
         action="enforcement.training.record",
         target=record,
-        detail={"officer": officer.pk, "year": record.year, "hours": str(record.hours)},
+        # "42" whether the caller sent 42 or 42.0 (the API's decimal field), as on the page
+        detail={
+            "officer": officer.pk,
+            "year": record.year,
+            "hours": format(record.hours.normalize(), "f"),
+        },
     )
     return record
 
