@@ -82,6 +82,11 @@ urlpatterns: list = [
     ),
     path("cases/<int:pk>/extensions/", case_api.CaseExtensionApi.as_view(), name="case-extend"),
     path("cases/<int:pk>/revoke/", case_api.CaseRevokeApi.as_view(), name="case-revoke"),
+    path(
+        "cases/<int:pk>/coercion-extension/",
+        case_api.CoercionMeasureExtensionApi.as_view(),
+        name="case-measure-extend",
+    ),
     # -- documents (§5)
     path(
         "cases/<int:pk>/documents/", documents_api.CaseDocumentsApi.as_view(),
