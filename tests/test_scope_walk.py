@@ -327,6 +327,7 @@ DETAIL_OBJECTS: dict[str, Factory] = {
     # -- case API (issue 4 §8)
     **{f"enforcement-api:{name}": _case_api for name in (
         "case-detail", "case-transitions", "case-review-request", "case-extend", "case-revoke",
+        "case-measure-extend",
     )},
     "enforcement-api:case-review-record": _case_review_api,
     # -- documents, case code and disclosure API (issue 4 §5–6, §8)

@@ -24,19 +24,21 @@ from fazhi.enforcement.api.case_serializers import (
     CaseCreateSerializer,
     CaseDetailSerializer,
     CasePageSerializer,
+    CoercionMeasureSerializer,
     ExtensionInputSerializer,
     ExtensionSerializer,
     LegalReviewSerializer,
+    MeasureExtensionInputSerializer,
     ReviewRecordSerializer,
     ReviewRequestSerializer,
     RevokeInputSerializer,
     TransitionInputSerializer,
 )
-from fazhi.enforcement.models import AuthorityItem, Case, LegalReview, Officer
+from fazhi.enforcement.models import AuthorityItem, Case, CoercionMeasure, LegalReview, Officer
 from fazhi.enforcement.rules.enums import ACT_TYPE_LABELS, CASE_STATE_LABELS, PROCEDURE_LABELS
 from fazhi.enforcement.selectors.cases import case_detail_for, case_list_for, case_page
 from fazhi.enforcement.services import cases as services
-from fazhi.enforcement.services.duty import may_revoke_decision
+from fazhi.enforcement.services.duty import may_act_for_agency, may_revoke_decision
 from fazhi.orgs.models import Agency
 
 #: Roles that may open and move cases (officers and their leaders); reviewers record opinions.
@@ -73,6 +75,21 @@ def _require_acting(user: Any) -> None:
         raise PermissionDenied()
 
 
+def _require_case_duty(user: Any, case: Case) -> None:
+    """Only officers and leaders of the case's own agency move it, as on the case page
+    (views.cases._may_act; DESIGN §2: scope is what one sees, duty what one does): a leader or
+    supervisor whose scope covers the case watches it."""
+    if not may_act_for_agency(user, case.agency_id):
+        raise PermissionDenied(_("Only staff of the case's agency move the case."))
+
+
+def may_extend_measure(user: Any, case: Case) -> bool:
+    """Who extends a case's coercive measure: the head of the acting organ approves it
+    (《行政强制法》第二十五条), i.e. a leader of the case's own agency — the person
+    services.cases.coercion_measure_extend records as the approver."""
+    return may_act_for_agency(user, case.agency_id) and user.has_role("agency_leader")
+
+
 def _errors(exc: DjangoValidationError) -> DrfValidationError:
     """A services ValidationError as a DRF 400: field errors by field, others under "detail"."""
     if hasattr(exc, "error_dict"):
@@ -82,7 +99,14 @@ def _errors(exc: DjangoValidationError) -> DrfValidationError:
 
 def _detail(case: Case) -> Case:
     return (
-        Case.objects.select_related("agency", "division", "party")
+        Case.objects.select_related(
+            "agency",
+            "division",
+            "party",
+            "benchmark_applied",
+            "measure__approved_by",
+            "measure__extension_approved_by",
+        )
         .prefetch_related(
             "officers__officer",
             "steps__officers",
@@ -231,8 +255,8 @@ class CaseTransitionApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         case = case_detail_for(request.user, pk)  # 404 outside scope, before any 403
-        _require_acting(request.user)
-        form = TransitionInputSerializer(data=request.data)
+        _require_case_duty(request.user, case)
+        form = TransitionInputSerializer(data=request.data, context={"case": case})
         form.is_valid(raise_exception=True)
         v = form.validated_data
         try:
@@ -270,7 +294,7 @@ class LegalReviewRequestApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         case = case_detail_for(request.user, pk)  # 404 outside scope, before any 403
-        _require_acting(request.user)
+        _require_case_duty(request.user, case)
         form = ReviewRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         reviewer = User.objects.filter(pk=form.validated_data["reviewer"], is_active=True).first()
@@ -373,3 +397,44 @@ class CaseRevokeApi(APIView):
         except DjangoValidationError as exc:
             raise _errors(exc) from exc
         return Response(CaseDetailSerializer(_detail(case)).data)
+
+
+class CoercionMeasureExtensionApi(APIView):
+    """GET: the case's coercive measure (404 when it has none). POST: extend a sealing, seizure
+    or freeze once, by at most 30 days, before it ends, with the reason
+    (《行政强制法》第二十五条、第三十二条; services.cases.coercion_measure_extend); the head of the
+    acting organ approves it, so only a leader of the case's own agency (403 for others)."""
+
+    @extend_schema(operation_id="enforcement_case_measure", responses=CoercionMeasureSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        case = case_detail_for(request.user, pk)
+        measure = get_object_or_404(
+            CoercionMeasure.objects.select_related("approved_by", "extension_approved_by"),
+            case=case,
+        )
+        return Response(CoercionMeasureSerializer(measure).data)
+
+    @extend_schema(
+        operation_id="enforcement_case_measure_extend",
+        request=MeasureExtensionInputSerializer,
+        responses={
+            200: CoercionMeasureSerializer,
+            400: OpenApiResponse(description="Refused, with the article"),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        case = case_detail_for(request.user, pk)  # 404 outside scope, before any 403
+        if not may_extend_measure(request.user, case):
+            raise PermissionDenied(_("Only the agency's leader approves an extension."))
+        form = MeasureExtensionInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            measure = services.coercion_measure_extend(
+                actor=request.user, case=case, **form.validated_data
+            )
+        except DjangoValidationError as exc:
+            raise _errors(exc) from exc
+        measure = CoercionMeasure.objects.select_related(
+            "approved_by", "extension_approved_by"
+        ).get(pk=measure.pk)
+        return Response(CoercionMeasureSerializer(measure).data)

@@ -7,12 +7,14 @@ every method), then check the role (403) and the input (400, Chinese messages).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -23,15 +25,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fazhi.core.redaction import redact
+from fazhi.core.scope import scoped
 from fazhi.enforcement import excel
 from fazhi.enforcement.forms.registry import CERTIFICATE_ACTIONS, MAX_UPLOAD_BYTES
-from fazhi.enforcement.models import Certificate, Officer
+from fazhi.enforcement.models import Certificate, Officer, TrainingRecord
 from fazhi.enforcement.models.registry import EnforcementSubject
 from fazhi.enforcement.rules.certificates import (
     EVENT_LABELS,
+    TRAINING_HOURS_TARGET,
     CertificateState,
     CertificateTransitionError,
     can_transition,
+    training_shortfall,
 )
 from fazhi.enforcement.selectors import registry as selectors
 from fazhi.enforcement.services import registry as services
@@ -125,6 +130,63 @@ class CertificateStepSerializer(serializers.Serializer):
         if data["action"] == "issue" and (not data.get("number") or not data.get("issued_on")):
             raise ValidationError({"number": "制发执法证须填写证号和发证日期。"})
         return data
+
+
+class TrainingRecordSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    year = serializers.IntegerField()
+    hours = serializers.DecimalField(max_digits=5, decimal_places=1)
+    course = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class TrainingYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    hours = serializers.DecimalField(max_digits=7, decimal_places=1)
+    target = serializers.IntegerField(help_text="Yearly target in hours (60)")
+    shortfall = serializers.DecimalField(
+        max_digits=7, decimal_places=1, help_text="Hours still missing; 0 when met"
+    )
+    met = serializers.BooleanField()
+    records = TrainingRecordSerializer(many=True)
+
+
+class OfficerTrainingSerializer(serializers.Serializer):
+    officer = serializers.IntegerField()
+    target = serializers.IntegerField()
+    this_year = serializers.IntegerField()
+    may_record = serializers.BooleanField(
+        help_text="Whether the caller may record hours for this officer"
+    )
+    years = TrainingYearSerializer(many=True, help_text="Newest first; this year always listed")
+
+
+class TrainingInputSerializer(serializers.Serializer):
+    """Shape only; services.registry.training_record checks the year, the hours and the course
+    with the officer page's Chinese messages."""
+
+    year = serializers.IntegerField(
+        error_messages={
+            "required": _("Give the year of the training."),
+            "null": _("Give the year of the training."),
+        },
+    )
+    hours = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        error_messages={
+            "required": _("Give the training hours."),
+            "null": _("Give the training hours."),
+        },
+    )
+    course = serializers.CharField(
+        max_length=200,
+        allow_blank=True,
+        error_messages={
+            "required": _("Name the course or training."),
+            "null": _("Name the course or training."),
+        },
+    )
 
 
 class ImportUploadSerializer(serializers.Serializer):
@@ -291,6 +353,76 @@ class OfficerCertificatesApi(ScopedObjectApi):
         except DjangoValidationError as exc:
             raise _bad_request(exc) from exc
         return Response(CertificateSerializer(certificate).data, status=status.HTTP_201_CREATED)
+
+
+class OfficerTrainingApi(ScopedObjectApi):
+    """GET: the officer's training records per year against the 60-hour yearly target
+    (national outline 2021–2025 [P]; rulebook §8), newest year first. POST: record hours; the
+    leader of the officer's own agency or a supervisor (services.registry.may_record_training,
+    as on the officer page), 403 for others; 400 with the page's Chinese messages."""
+
+    model = Officer
+    queryset = Officer.objects.none()
+
+    def find(self, pk: int) -> Officer:
+        return selectors.officer_get_for(self.request.user, pk)
+
+    def _body(self, request: Request) -> dict[str, Any]:
+        officer = self.object
+        this_year = timezone.localdate().year
+        records = list(
+            scoped(TrainingRecord.objects.filter(officer=officer), request.user).order_by(
+                "-year", "id"
+            )
+        )
+        by_year: dict[int, list[TrainingRecord]] = {this_year: []}
+        for record in records:
+            by_year.setdefault(record.year, []).append(record)
+        years = []
+        for year in sorted(by_year, reverse=True):
+            hours = sum((r.hours for r in by_year[year]), Decimal(0))
+            shortfall = training_shortfall(hours)
+            years.append(
+                {
+                    "year": year,
+                    "hours": hours,
+                    "target": TRAINING_HOURS_TARGET,
+                    "shortfall": shortfall,
+                    "met": shortfall == 0,
+                    "records": by_year[year],
+                }
+            )
+        return {
+            "officer": officer.pk,
+            "target": TRAINING_HOURS_TARGET,
+            "this_year": this_year,
+            "may_record": services.may_record_training(request.user, officer),
+            "years": years,
+        }
+
+    @extend_schema(operation_id="enforcement_officer_training", responses=OfficerTrainingSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(OfficerTrainingSerializer(self._body(request)).data)
+
+    @extend_schema(
+        operation_id="enforcement_officer_training_record",
+        request=TrainingInputSerializer,
+        responses={201: OfficerTrainingSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        if not services.may_record_training(request.user, self.object):
+            raise PermissionDenied(
+                _("Only the leader of the officer's agency or a supervisor records training.")
+            )
+        data = TrainingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.training_record(actor=request.user, officer=self.object, **data.validated_data)
+        except DjangoValidationError as exc:
+            raise _bad_request(exc) from exc
+        return Response(
+            OfficerTrainingSerializer(self._body(request)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class AvailableStepSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from fazhi.enforcement.rules.discretion import FINE_BASE_LABELS
 from fazhi.enforcement.rules.enums import (
     ACT_TYPE_LABELS,
     PENALTY_TYPE_LABELS,
@@ -18,6 +19,12 @@ from fazhi.orgs.models import Agency, Division, Sector
 PENALTY_CHOICES = [c for c, _ in choices(PENALTY_TYPE_LABELS)]
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0, "required": False,
          "allow_null": True}
+# Multiples of a base (货值金额十倍以上二十倍以下, rulebook §10.2) and the threshold from which they
+# apply: no bounds here, so a negative or inverted value gets the services' Chinese message
+# (services.authority._check_multiples, rules.benchmarks._check_multiples).
+TIMES = {"max_digits": 8, "decimal_places": 2, "required": False, "allow_null": True}
+BASE_THRESHOLD = {"max_digits": 14, "decimal_places": 2, "required": False, "allow_null": True}
+FINE_BASE_CHOICES = choices(FINE_BASE_LABELS)
 
 
 class BasisOutputSerializer(serializers.Serializer):
@@ -37,6 +44,8 @@ class TierSerializer(serializers.Serializer):
     )
     fine_min = serializers.DecimalField(**MONEY)
     fine_max = serializers.DecimalField(**MONEY)
+    multiple_min = serializers.DecimalField(**TIMES, help_text="Minimum multiple of the base")
+    multiple_max = serializers.DecimalField(**TIMES, help_text="Maximum multiple of the base")
     requires_legal_review = serializers.BooleanField(required=False, default=False)
     requires_collective_discussion = serializers.BooleanField(required=False, default=False)
     legal_ground = serializers.CharField(required=False, allow_blank=True, default="",
@@ -82,6 +91,18 @@ class AuthorityItemOutputSerializer(serializers.Serializer):
     penalty_types = serializers.ListField(child=serializers.CharField())
     fine_min = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     fine_max = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    multiple_min = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    multiple_max = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    fine_base = serializers.CharField(
+        help_text="What the fine is a multiple of: goods_value, illegal_gains, "
+        "illegal_turnover, other; empty without multiples"
+    )
+    base_threshold = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Multiples apply from this base (yuan); below it the fixed range",
+    )
     is_published = serializers.BooleanField()
     published_at = serializers.DateTimeField(allow_null=True)
 
@@ -105,6 +126,15 @@ class AuthorityItemInputSerializer(serializers.Serializer):
     )
     fine_min = serializers.DecimalField(**MONEY)
     fine_max = serializers.DecimalField(**MONEY)
+    multiple_min = serializers.DecimalField(**TIMES)
+    multiple_max = serializers.DecimalField(**TIMES)
+    fine_base = serializers.ChoiceField(
+        choices=FINE_BASE_CHOICES,
+        required=False,
+        allow_blank=True,
+        help_text="What the fine is a multiple of; needed with multiples",
+    )
+    base_threshold = serializers.DecimalField(**BASE_THRESHOLD)
     valid_from = serializers.DateField(required=False, allow_null=True)
     valid_to = serializers.DateField(required=False, allow_null=True)
     basis_keys = serializers.ListField(child=serializers.CharField(), required=False)

@@ -17,6 +17,8 @@ urlpatterns: list = [
     path("officers/<int:pk>/", registry.OfficerDetailApi.as_view(), name="officer-detail"),
     path("officers/<int:pk>/certificates/", registry.OfficerCertificatesApi.as_view(),
          name="officer-certificates"),
+    path("officers/<int:pk>/training/", registry.OfficerTrainingApi.as_view(),
+         name="officer-training"),
     path("certificates/<int:pk>/steps/", registry.CertificateStepApi.as_view(),
          name="certificate-steps"),
     path("registry/import/", registry.RegistryImportApi.as_view(), name="registry-import"),
@@ -80,6 +82,11 @@ urlpatterns: list = [
     ),
     path("cases/<int:pk>/extensions/", case_api.CaseExtensionApi.as_view(), name="case-extend"),
     path("cases/<int:pk>/revoke/", case_api.CaseRevokeApi.as_view(), name="case-revoke"),
+    path(
+        "cases/<int:pk>/coercion-extension/",
+        case_api.CoercionMeasureExtensionApi.as_view(),
+        name="case-measure-extend",
+    ),
     # -- documents (§5)
     path(
         "cases/<int:pk>/documents/", documents_api.CaseDocumentsApi.as_view(),

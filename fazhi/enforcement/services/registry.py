@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fazhi.accounts.rules.roles import Role
 from fazhi.audit.services import audit_record
 from fazhi.core.identifiers import IdentifierError, validate_resident_id
 from fazhi.enforcement.models import Certificate, CertificateEvent, Officer, TrainingRecord
@@ -296,23 +297,88 @@ def certificates_expire(*, today: date, actor: Any = None) -> int:
     return moved
 
 
+#: Most hours one record may carry: a year of full-time study is about 2,000 hours, a rotation
+#: course a few dozen; more than this in one entry is a typing error.
+TRAINING_HOURS_MAX = Decimal(1000)
+#: The first year the registry takes (TrainingRecord's check constraint).
+TRAINING_FIRST_YEAR = 2000
+
+
+def training_problems(
+    *, year: Any, hours: Any, course: str, this_year: int
+) -> dict[str, list[str]]:
+    """What is wrong with one training record, field → Chinese messages (empty: nothing): a year
+    from 2000 to this year, more than zero and at most 1000 hours, a course. The same messages as
+    the officer page's form (forms.registry.TrainingRecordForm), so page and API say the same."""
+    errors: dict[str, list[str]] = {}
+    if year in (None, "") or isinstance(year, bool):
+        errors["year"] = [_("Give the year of the training.")]
+    else:
+        try:
+            year = int(year)
+        except (TypeError, ValueError):
+            errors["year"] = [_("Give the year of the training.")]
+        else:
+            if year > this_year:
+                errors["year"] = [
+                    _("Training cannot be recorded for a future year (this year is %(year)s).")
+                    % {"year": this_year}
+                ]
+            elif year < TRAINING_FIRST_YEAR:
+                errors["year"] = [
+                    _("Give a year from %(year)s on.") % {"year": TRAINING_FIRST_YEAR}
+                ]
+    amount: Decimal | None = None
+    if hours not in (None, "") and not isinstance(hours, bool):
+        try:
+            amount = Decimal(str(hours).strip())
+        except (InvalidOperation, ValueError):
+            amount = None
+    if amount is None or not amount.is_finite():
+        errors["hours"] = [_("Give the training hours.")]
+    elif amount <= 0:
+        errors["hours"] = [_("Training hours must be more than zero.")]
+    elif amount > TRAINING_HOURS_MAX:
+        errors["hours"] = [
+            _("At most %(max)s hours in one record; split a longer programme by course.")
+            % {"max": TRAINING_HOURS_MAX}
+        ]
+    if not (course or "").strip():
+        errors["course"] = [_("Name the course or training.")]
+    return errors
+
+
 @transaction.atomic
 def training_record(
     *, actor: Any, officer: Officer, year: int, hours: Decimal | int | str, course: str
 ) -> TrainingRecord:
-    """Record hours of in-service training (≥ 60 a year is the target, outline 2021–2025 [P])."""
+    """Record hours of in-service training (≥ 60 a year is the target, outline 2021–2025 [P]).
+    Checks the record itself (`training_problems`: year 2000 to this year, 0 < hours ≤ 1000,
+    a course) and raises a ValidationError by field with Chinese messages; who may record is
+    `may_record_training`, checked by the caller."""
+    errors = training_problems(
+        year=year, hours=hours, course=course, this_year=timezone.localdate().year
+    )
+    if errors:
+        raise ValidationError(errors)
     record = TrainingRecord(
-        officer=officer, year=year, hours=Decimal(str(hours)), course=(course or "").strip()
+        officer=officer,
+        year=int(year),
+        hours=Decimal(str(hours).strip()),
+        course=(course or "").strip(),
     )
     record.full_clean()
-    if record.hours <= 0:
-        raise ValidationError({"hours": [_("Training hours must be more than zero.")]})
     record.save()
     audit_record(
         actor=actor,
         action="enforcement.training.record",
         target=record,
-        detail={"officer": officer.pk, "year": year, "hours": str(record.hours)},
+        # "42" whether the caller sent 42 or 42.0 (the API's decimal field), as on the page
+        detail={
+            "officer": officer.pk,
+            "year": record.year,
+            "hours": format(record.hours.normalize(), "f"),
+        },
     )
     return record
 
@@ -365,6 +431,30 @@ def may_import_officers(user: Any) -> bool:
 
 def may_see_resident_ids(user: Any) -> bool:
     return bool(_roles(user) & RESIDENT_ID_ROLES)
+
+
+def may_record_training(user: Any, officer: Officer) -> bool:
+    """Who records an officer's in-service training hours (≥ 60 a year, national outline
+    2021–2025 [P]; rulebook §8).
+
+    - The agency that employs the officer organises and attests its staff's rotation training, so
+      its **leader** records it, for officers of the leader's own agency only: a scope grant lets
+      a leader see other agencies' officers, it does not make the leader their employer (the same
+      rule as the case pages, where scope is not duty).
+    - The Department's **supervisor** keeps the registry (it issues and revokes certificates and
+      registers subjects: `CERTIFICATE_ACTION_ROLES`, `SUBJECT_WRITE_ROLES`) and records the
+      province-run courses, for any officer in the supervisor's data scope (the view looked the
+      officer up through `scoped()` first, so outside it is 404).
+    - Officers do not attest their own hours; legal reviewers and others have no part in it.
+
+    No other `may_*` rule here fits as it is: `may_certificate_action(user, "apply")` and
+    `may_import_officers` grant any agency leader for any officer in scope, and
+    `may_write_subjects` leaves the agency out. The officer page (views.registry) and the API
+    (api.registry.OfficerTrainingApi) both call this rule.
+    """
+    if user.has_role(Role.SUPERVISOR):
+        return True
+    return user.has_role(Role.AGENCY_LEADER) and user.agency_id == officer.agency_id
 
 
 # --- enforcement subjects (执法主体) ------------------------------------------------------------

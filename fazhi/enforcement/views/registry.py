@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from fazhi.accounts.rules.roles import Role
 from fazhi.audit.services import audit_record
 from fazhi.core.redaction import redact
 from fazhi.core.spreadsheet import spreadsheet_safe
@@ -263,7 +262,7 @@ class OfficerDetailView(ScopedObjectView):
             "training_this_year": next(t for t in training if t.year == this_year),
             "training_form": (
                 TrainingRecordForm(this_year=this_year)
-                if may_record_training(user, officer) else None
+                if services.may_record_training(user, officer) else None
             ),
             "can_act": selectors.officer_can_act(officer, timezone.localdate()),
             "apply_form": CertificateApplyForm() if may_apply else None,
@@ -419,30 +418,6 @@ class ExportView(View):
 # --- training hours (执法人员培训学时, ≥ 60 a year) ----------------------------------------------
 
 
-def may_record_training(user: Any, officer: Officer) -> bool:
-    """Who records an officer's in-service training hours (≥ 60 a year, national outline
-    2021–2025 [P]; rulebook §8).
-
-    - The agency that employs the officer organises and attests its staff's rotation training, so
-      its **leader** records it, for officers of the leader's own agency only: a scope grant lets
-      a leader see other agencies' officers, it does not make the leader their employer (the same
-      rule as the case pages, where scope is not duty).
-    - The Department's **supervisor** keeps the registry (it issues and revokes certificates and
-      registers subjects: `CERTIFICATE_ACTION_ROLES`, `SUBJECT_WRITE_ROLES`) and records the
-      province-run courses, for any officer in the supervisor's data scope (the view looked the
-      officer up through `scoped()` first, so outside it is 404).
-    - Officers do not attest their own hours; legal reviewers and others have no part in it.
-
-    No `may_*` rule of services.registry fits as it is: `may_certificate_action(user, "apply")`
-    and `may_import_officers` grant any agency leader for any officer in scope, and
-    `may_write_subjects` leaves the agency out; so the rule lives here until services.registry
-    gets a `may_record_training` the API can share.
-    """
-    if user.has_role(Role.SUPERVISOR):
-        return True
-    return user.has_role(Role.AGENCY_LEADER) and user.agency_id == officer.agency_id
-
-
 def _hours_text(hours: Decimal) -> str:
     """42.0 → "42", 42.5 → "42.5"."""
     return format(Decimal(hours).normalize(), "f")
@@ -460,7 +435,7 @@ class TrainingRecordView(ScopedObjectView):
         return selectors.officer_get_for(request.user, pk)
 
     def _form(self, request: HttpRequest, data: Any = None) -> TrainingRecordForm:
-        if not may_record_training(request.user, self.object):
+        if not services.may_record_training(request.user, self.object):
             raise PermissionDenied(
                 _("Only the leader of the officer's agency or a supervisor records training.")
             )
