@@ -38,7 +38,11 @@ from fazhi.enforcement.models import AuthorityItem, Case, CoercionMeasure, Legal
 from fazhi.enforcement.rules.enums import ACT_TYPE_LABELS, CASE_STATE_LABELS, PROCEDURE_LABELS
 from fazhi.enforcement.selectors.cases import case_detail_for, case_list_for, case_page
 from fazhi.enforcement.services import cases as services
-from fazhi.enforcement.services.duty import may_act_for_agency, may_revoke_decision
+from fazhi.enforcement.services.duty import (
+    may_act_for_agency,
+    may_extend_measure,
+    may_revoke_decision,
+)
 from fazhi.orgs.models import Agency
 
 #: Roles that may open and move cases (officers and their leaders); reviewers record opinions.
@@ -81,13 +85,6 @@ def _require_case_duty(user: Any, case: Case) -> None:
     supervisor whose scope covers the case watches it."""
     if not may_act_for_agency(user, case.agency_id):
         raise PermissionDenied(_("Only staff of the case's agency move the case."))
-
-
-def may_extend_measure(user: Any, case: Case) -> bool:
-    """Who extends a case's coercive measure: the head of the acting organ approves it
-    (《行政强制法》第二十五条), i.e. a leader of the case's own agency — the person
-    services.cases.coercion_measure_extend records as the approver."""
-    return may_act_for_agency(user, case.agency_id) and user.has_role("agency_leader")
 
 
 def _errors(exc: DjangoValidationError) -> DrfValidationError:

@@ -42,3 +42,10 @@ def may_revoke_decision(user: Any, case: Any) -> bool:
     leader of the case's own agency (a leader whose scope covers other agencies only watches
     theirs). Whether the case is decided is the service's check."""
     return may_act_for_agency(user, case.agency_id) and user.has_role("agency_leader")
+
+
+def may_extend_measure(user: Any, case: Any) -> bool:
+    """Who extends a case's coercive measure: the head of the acting organ approves it
+    (《行政强制法》第二十五条), i.e. a leader of the case's own agency — the person
+    services.cases.coercion_measure_extend records as the approver."""
+    return may_act_for_agency(user, case.agency_id) and user.has_role("agency_leader")
