@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from fazhi.enforcement.rules.coercion import MeasureFacts, coercion_overdue
 from fazhi.enforcement.rules.enums import OPEN_CASE_STATES, ActType, CaseState, TierLevel
 
 
@@ -90,6 +91,10 @@ class CaseFacts:
     party_inspections_in_window: int = 0
     # Earlier decided fines of the same party for the same violation and act dates (art. 29).
     same_act_earlier_cases: tuple[str, ...] = field(default=())
+    # The case's coercive measure (《行政强制法》), and the moment the facts were taken (local
+    # time, alike with the measure's times); None: the start of `today` (rules/coercion.py).
+    measure: MeasureFacts | None = None
+    as_of: datetime | None = None
 
     @property
     def is_open(self) -> bool:
@@ -306,6 +311,36 @@ def check_double_penalty(f: CaseFacts, cfg: SupervisionConfig, today: date) -> F
                  earlier="、".join(f.same_act_earlier_cases))
 
 
+_OVERDUE_TEXT = {
+    "emergency_unreported": "当场实施后未在24小时内向机关负责人报告（应于{due}前）",
+    "emergency_report_late": "当场实施后超过24小时才报告（应于{due}前）",
+    "measure_expired": "期限已于{due}届满，至今未解除",
+}
+
+
+def _when(due: date) -> str:
+    if isinstance(due, datetime):
+        return due.strftime("%Y-%m-%d %H:%M")
+    return due.isoformat()
+
+
+def check_coercion_overdue(f: CaseFacts, cfg: SupervisionConfig, today: date) -> Finding | None:
+    """A coercive measure in force past a time limit (`rules.coercion.coercion_overdue`): an
+    emergency measure not reported to the head within 24 hours, or reported later (《行政强制法》
+    第十九条); a sealing, seizure or freeze not released after 30 days, or after its approved
+    extension, 60 at most (第二十五条、第三十二条). Only while the measure is in force: its release
+    closes the alert (the deduction stays). The moment is `f.as_of`, else the start of `today`."""
+    m = f.measure
+    if m is None or m.released_on is not None or m.started_at is None:
+        return None
+    now = f.as_of or datetime.combine(today, time.min, tzinfo=m.started_at.tzinfo)
+    overdue = coercion_overdue(m, now)
+    if not overdue:
+        return None
+    items = "；".join(_OVERDUE_TEXT[o.code].format(due=_when(o.due)) for o in overdue)
+    return _case(f, "coercion_overdue", RULES_BY_CODE["coercion_overdue"].template, items=items)
+
+
 RULES: tuple[Rule, ...] = (
     Rule("uncertified_officer", "无证执法",
          "案件{number}的执法人员{officers}未持有效执法证或为辅助人员。",
@@ -359,6 +394,10 @@ RULES: tuple[Rule, ...] = (
          "案件{number}与{earlier}的当事人、违法行为和行为日期相同，疑似一事二罚。",
          "《行政处罚法》第二十九条", "A4.M2", Decimal("1.00"), "danger",
          check_double_penalty),
+    Rule("coercion_overdue", "强制措施超期",
+         "案件{number}的行政强制措施{items}。",
+         "《行政强制法》第十九条、第二十五条", "A4.M2", Decimal("1.00"), "danger",
+         check_coercion_overdue),
 )
 RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 RULE_CODES = tuple(RULES_BY_CODE)

@@ -23,6 +23,7 @@ from fazhi.enforcement.models import (
     Case,
     CaseOfficer,
     Certificate,
+    CoercionMeasure,
     Disclosure,
     DisclosurePolicy,
     LegalReview,
@@ -30,6 +31,7 @@ from fazhi.enforcement.models import (
 )
 from fazhi.enforcement.models.supervision import Alert
 from fazhi.enforcement.rules.certificates import CertificateState
+from fazhi.enforcement.rules.coercion import MeasureFacts
 from fazhi.enforcement.rules.enums import ActType, CaseState, ReviewResult
 from fazhi.enforcement.rules.supervision import (
     CaseFacts,
@@ -100,10 +102,40 @@ def disclosure_deadlines() -> tuple[dict[int | None, tuple[int, int]], tuple[int
 # --- the facts of one case ------------------------------------------------------------------
 
 
+def facts_moment(today: date | None, now: dt.datetime | None) -> dt.datetime:
+    """The moment the time-of-day rules (the 24 hours of an emergency measure) look at, in local
+    time: `now`; else the start of `today`; else the present. The sweep and `case_facts` both
+    take it from here, so they agree."""
+    if now is not None:
+        return timezone.localtime(now)
+    if today is not None:
+        return timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    return timezone.localtime()
+
+
+def measure_facts(case: Case) -> MeasureFacts | None:
+    """The case's coercive measure for the rules, its times in local time (so their dates are
+    the local days the periods count from)."""
+    m = CoercionMeasure.objects.filter(case=case).first()
+    if m is None:
+        return None
+    return MeasureFacts(
+        kind=m.kind,
+        started_at=timezone.localtime(m.started_at) if m.started_at else None,
+        ends_on=m.ends_on,
+        emergency=m.emergency,
+        approved_at=timezone.localtime(m.approved_at) if m.approved_at else None,
+        extension_days=m.extension_days,
+        released_on=m.released_on,
+    )
+
+
 def case_facts(case: Case, *, today: date | None = None,
-               cfg: SupervisionConfig | None = None) -> CaseFacts:
-    """Everything the supervision rules read about `case` as of `today` (a handful of queries)."""
-    today = today or timezone.localdate()
+               cfg: SupervisionConfig | None = None, now: dt.datetime | None = None) -> CaseFacts:
+    """Everything the supervision rules read about `case` as of `today` (a handful of queries);
+    `now` is the moment for the hour-precise coercion limits (default: `facts_moment`)."""
+    as_of = facts_moment(today, now)
+    today = today or as_of.date()
     cfg = cfg or supervision_config()
     item = case.authority_item
     officers = []
@@ -188,6 +220,8 @@ def case_facts(case: Case, *, today: date | None = None,
         steps=steps,
         party_inspections_in_window=inspections,
         same_act_earlier_cases=earlier,
+        measure=measure_facts(case) if case.act_type == ActType.COERCION else None,
+        as_of=as_of,
     )
 
 

@@ -5,7 +5,8 @@ Two ways in, one rule set (`rules/supervision.py`):
 - `alerts_sweep` periodically: the same rules as set-based queries (one query per rule, bulk
   insert of new alerts, one UPDATE per batch of cleared ones), so it scales to a year of region
   data. The first sweep of a day runs the date-driven rules over all cases; later sweeps that day
-  re-check only the cases of officers whose certificates changed; "all" runs every rule.
+  re-check only the cases of officers whose certificates changed (and the hour-driven coercion
+  limits); "all" runs every rule.
 
 There is at most one live alert per (subject, rule) (partial unique constraint). An alert closed
 by a person or found unfounded is not reopened by the sweep for the same (subject, rule).
@@ -35,6 +36,7 @@ from django.db.models import (
     Count,
     DateField,
     DecimalField,
+    DurationField,
     Exists,
     ExpressionWrapper,
     F,
@@ -57,11 +59,18 @@ from fazhi.enforcement.models import (
     Case,
     CaseOfficer,
     Certificate,
+    CoercionMeasure,
     LegalReview,
     Step,
 )
 from fazhi.enforcement.models.supervision import Alert, Rectification, SweepState
 from fazhi.enforcement.rules.certificates import CertificateState
+from fazhi.enforcement.rules.coercion import (
+    EMERGENCY_REPORT_HOURS,
+    EXTENSION_DAYS,
+    LIMITED_KINDS,
+    MEASURE_DAYS,
+)
 from fazhi.enforcement.rules.enums import (
     LIVE_ALERT_STATES,
     OPEN_CASE_STATES,
@@ -215,7 +224,7 @@ def alerts_evaluate_case(
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     cfg = sel.supervision_config()
-    facts = sel.case_facts(case, today=today, cfg=cfg)
+    facts = sel.case_facts(case, today=today, cfg=cfg, now=now)
     findings = {(f.rule, f.subject_key): f for f in evaluate(facts, today, cfg)}
     subjects = {f"case:{case.pk}"} | ({f"party:{case.party_id}"} if case.party_id else set())
     live = {
@@ -277,6 +286,7 @@ class _Ctx:
     today: date
     cfg: SupervisionConfig
     cases: QuerySet[Case]  # the candidate cases (all, or those an incremental sweep re-checks)
+    now: dt.datetime | None = None  # the moment for hour-precise limits (sel.facts_moment)
 
 
 def _open_cases(ctx: _Ctx) -> QuerySet[Case]:
@@ -509,6 +519,42 @@ def _sweep_double_penalty(ctx: _Ctx) -> QuerySet[Any]:
     )
 
 
+def _sweep_coercion_overdue(ctx: _Ctx) -> QuerySet[Any]:
+    """`rules.coercion.coercion_overdue` in SQL, over measures in force (not released) of
+    coercion cases, at `sel.facts_moment` (local): an emergency measure unreported 24 hours after
+    it started, or approved later than that (art. 19); a sealing, seizure or freeze past its last
+    day: the recorded one, or 30 days after the (local) start day plus the extension, 30 at most
+    (arts. 25, 32). "Start day + n < today" is "started before local midnight of today − n days"
+    (Asia/Shanghai keeps no daylight saving, so days are 24 hours)."""
+    now = sel.facts_moment(ctx.today, ctx.now)
+    day = now.date()
+    midnight = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    report = dt.timedelta(hours=EMERGENCY_REPORT_HOURS)
+    emergency = Q(emergency=True) & (
+        Q(approved_at__isnull=True, started_at__lt=now - report)
+        | Q(approved_at__gt=F("started_at") + Value(report, output_field=DurationField()))
+    )
+    extension = ExpressionWrapper(
+        ExpressionWrapper(F("extension_days"), output_field=IntegerField())
+        * Value(dt.timedelta(days=1), output_field=DurationField()),
+        output_field=DurationField(),
+    )
+    expired = Q(kind__in=list(LIMITED_KINDS)) & (
+        Q(ends_on__lt=day)
+        | Q(
+            extension_days__gte=EXTENSION_DAYS,
+            started_at__lt=midnight - dt.timedelta(days=MEASURE_DAYS + EXTENSION_DAYS),
+        )
+        | Q(extension_days__lt=EXTENSION_DAYS, ext_end__lt=midnight - dt.timedelta(MEASURE_DAYS))
+    )
+    overdue = (
+        CoercionMeasure.objects.filter(case_id=OuterRef("pk"), released_on__isnull=True)
+        .annotate(ext_end=F("started_at") + extension)
+        .filter(emergency | expired)
+    )
+    return ctx.cases.filter(act_type=ActType.COERCION.value).filter(Exists(overdue))
+
+
 def _sweep_repeated_inspection(ctx: _Ctx) -> list[tuple[Any, ...]]:
     """Rows (party_id, latest case id, n) for parties inspected too often in the window."""
     start = inspection_window_start(ctx.today, ctx.cfg)
@@ -541,6 +587,7 @@ _CASE_SWEEPS: dict[str, Callable[[_Ctx], QuerySet[Any]]] = {
     "av_missing": _sweep_av_missing,
     "step_overdue": _sweep_step_overdue,
     "double_penalty": _sweep_double_penalty,
+    "coercion_overdue": _sweep_coercion_overdue,
 }
 
 
@@ -550,11 +597,15 @@ def flagged_ids(
     today: date,
     cfg: SupervisionConfig | None = None,
     cases: QuerySet[Case] | None = None,
+    now: dt.datetime | None = None,
 ) -> set[str]:
     """The subject keys a rule flags today (the sweep's view; tests compare it with the pure
-    rules case by case)."""
+    rules case by case). `now`: the moment of the hour-precise rules (`sel.facts_moment`)."""
     ctx = _Ctx(
-        today, cfg or sel.supervision_config(), cases if cases is not None else Case.objects.all()
+        today,
+        cfg or sel.supervision_config(),
+        cases if cases is not None else Case.objects.all(),
+        now,
     )
     if rule == "repeated_inspection":
         return {f"party:{p}" for p, _last, _n in _sweep_repeated_inspection(ctx)}
@@ -562,14 +613,18 @@ def flagged_ids(
 
 
 def _messages_for_new(
-    rule: str, case_ids: list[int], today: date, cfg: SupervisionConfig
+    rule: str,
+    case_ids: list[int],
+    today: date,
+    cfg: SupervisionConfig,
+    now: dt.datetime | None = None,
 ) -> dict[int, Finding]:
     """Findings (messages) for the newly flagged cases of one rule: the pure rule over their
     facts, so a sweep alert reads exactly like a transition alert. Few per sweep after the first;
     on a first sweep this is one `case_facts` per new alert."""
     out = {}
     for case in Case.objects.filter(pk__in=case_ids).select_related("authority_item"):
-        facts = sel.case_facts(case, today=today, cfg=cfg)
+        facts = sel.case_facts(case, today=today, cfg=cfg, now=now)
         finding = RULES_BY_CODE[rule].check(facts, cfg, today)
         if finding is not None:
             out[case.pk] = finding
@@ -734,7 +789,11 @@ TIME_RULES = (
     "not_disclosed",
     "step_overdue",
     "repeated_inspection",
+    "coercion_overdue",
 )
+# Rules whose outcome changes with the hour: every sweep (the hourly incremental ones too) runs
+# them, so an emergency measure left unreported is flagged within the hour after its 24 hours.
+HOUR_RULES = ("coercion_overdue",)
 
 
 def _certificate_cases(state: SweepState, today: date) -> QuerySet[Any] | None:
@@ -758,7 +817,10 @@ def _certificate_cases(state: SweepState, today: date) -> QuerySet[Any] | None:
 
 
 def _flagged(
-    plan: list[tuple[str, QuerySet[Case], Any]], today: date, cfg: SupervisionConfig
+    plan: list[tuple[str, QuerySet[Case], Any]],
+    today: date,
+    cfg: SupervisionConfig,
+    now: dt.datetime | None = None,
 ) -> dict[str, dict[str, tuple[Any, ...]]]:
     """What every planned rule flags today, read with ONE statement for the case rules
     (UNION ALL of the rule queries, each row tagged with its rule) plus one for the
@@ -767,7 +829,7 @@ def _flagged(
     out: dict[str, dict[str, tuple[Any, ...]]] = {code: {} for code, _c, _i in plan}
     parts = []
     for code, cases, _ids in plan:
-        ctx = _Ctx(today, cfg, cases)
+        ctx = _Ctx(today, cfg, cases, now)
         if code == "repeated_inspection":
             rows = _sweep_repeated_inspection(ctx)
             latest = {last: (p, n) for p, last, n in rows}
@@ -837,7 +899,8 @@ def alerts_sweep(
     - "daily": the first sweep of a day: the rules that change with the date alone
       (`TIME_RULES`) over all cases, and the certificate rule over the cases of officers whose
       certificates changed or passed a validity date since the last run;
-    - "incremental": later sweeps that day: only certificate changes since the last run.
+    - "incremental": later sweeps that day: certificate changes since the last run, and the
+      rules that change with the hour (`HOUR_RULES`: the 24 hours of an emergency measure).
     Every other change to a case goes through `case_transition`, which evaluates that case.
     `ledger=False` leaves the deductions of new alerts to `alerts_ledger_push` (Celery task).
     """
@@ -857,6 +920,8 @@ def alerts_sweep(
     else:
         if mode == "daily":
             plan = [(code, Case.objects.all(), None) for code in TIME_RULES]
+        else:
+            plan = [(code, Case.objects.all(), None) for code in HOUR_RULES]
         if state.ran_at is not None:
             ids = _certificate_cases(state, today)
             if ids is not None:
@@ -878,10 +943,10 @@ def alerts_sweep(
         if rules_run
         else set()
     )
-    flagged_by_rule = _flagged(plan, today, cfg)
+    flagged_by_rule = _flagged(plan, today, cfg, now)
     live_by_rule = _live(plan)
     for code, cases, _only_ids in plan:
-        ctx = _Ctx(today, cfg, cases)
+        ctx = _Ctx(today, cfg, cases, now)
         rule = RULES_BY_CODE[code]
         flagged = flagged_by_rule[code]
         live = live_by_rule.get(code, {})
@@ -904,7 +969,7 @@ def alerts_sweep(
             found = {
                 case_id: (f.message, f.detail)
                 for case_id, f in _messages_for_new(
-                    code, [flagged[k][0] for k in new_keys], today, cfg
+                    code, [flagged[k][0] for k in new_keys], today, cfg, now
                 ).items()
             }
         for k in new_keys:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
+from fazhi.enforcement.rules.coercion import MeasureFacts
 from fazhi.enforcement.rules.supervision import (
     DEFAULT_CONFIG,
     RULES,
@@ -202,3 +203,71 @@ def test_double_penalty():
     assert finding
     assert "案-0" in finding.message
     assert "一事二罚" in finding.message
+
+
+# --- coercion_overdue: 《行政强制法》第十九条、第二十五条 (rules/coercion.coercion_overdue) ---
+
+_START = datetime(2025, 5, 1, 10, 0)  # a seizure taken on 1 May 10:00: day 30 is 31 May
+
+
+def _measure(**kw):
+    base = {"kind": "seize", "started_at": _START, "ends_on": date(2025, 5, 31),
+            "approved_at": _START - timedelta(hours=1)}
+    base.update(kw)
+    return MeasureFacts(**base)
+
+
+@pytest.mark.parametrize(
+    ("measure", "as_of", "expected"),
+    [
+        # 30 days without an extension: the last day (31 May) is in time, 1 June is not
+        (_measure(), datetime(2025, 5, 31, 23, 59), False),
+        (_measure(), datetime(2025, 6, 1, 0, 0), True),
+        # a recorded end beyond 30 days without an extension does not lengthen the period
+        (_measure(ends_on=date(2025, 6, 20)), datetime(2025, 6, 1, 8, 0), True),
+        # extended by 30 days: day 60 (30 June) in time, day 61 (1 July) not
+        (_measure(ends_on=date(2025, 6, 30), extension_days=30), datetime(2025, 6, 30, 20, 0),
+         False),
+        (_measure(ends_on=date(2025, 6, 30), extension_days=30), datetime(2025, 7, 1, 0, 0), True),
+        # a shorter recorded period ends on its own last day
+        (_measure(ends_on=date(2025, 5, 10)), datetime(2025, 5, 11, 0, 0), True),
+        # released: never fires, however late
+        (_measure(released_on=date(2025, 5, 20)), datetime(2025, 9, 1), False),
+        (_measure(emergency=True, approved_at=None, released_on=date(2025, 5, 1)),
+         datetime(2025, 9, 1), False),
+        # a freeze counts alike (art. 32); other measures have no statutory period
+        (_measure(kind="freeze"), datetime(2025, 6, 1, 0, 0), True),
+        (_measure(kind="other"), datetime(2025, 9, 1), False),
+        # emergency, unreported: at exactly 24 hours in time, one minute later overdue (art. 19)
+        (_measure(emergency=True, approved_at=None), _START + timedelta(hours=24), False),
+        (_measure(emergency=True, approved_at=None),
+         _START + timedelta(hours=24, minutes=1), True),
+        # emergency, reported at 24 hours (in time) or 24 hours and a minute (late, stays flagged
+        # while the measure is in force)
+        (_measure(emergency=True, approved_at=_START + timedelta(hours=24)),
+         _START + timedelta(days=2), False),
+        (_measure(emergency=True, approved_at=_START + timedelta(hours=24, minutes=1)),
+         _START + timedelta(days=2), True),
+    ],
+)
+def test_coercion_overdue_boundaries(measure, as_of, expected):
+    f = facts(act_type="coercion", state="executing", measure=measure, as_of=as_of)
+    assert fires("coercion_overdue", f, today=as_of.date()) is expected
+
+
+def test_coercion_overdue_message_names_each_limit():
+    m = _measure(emergency=True, approved_at=None)
+    f = facts(act_type="coercion", measure=m, as_of=datetime(2025, 6, 2, 9, 0))
+    finding = RULES_BY_CODE["coercion_overdue"].check(f, DEFAULT_CONFIG, date(2025, 6, 2))
+    assert finding.message == (
+        "案件案-1的行政强制措施当场实施后未在24小时内向机关负责人报告（应于2025-05-02 10:00前）；"
+        "期限已于2025-05-31届满，至今未解除。"
+    )
+    assert finding.subject_key == "case:1"
+
+
+def test_coercion_overdue_without_a_moment_looks_at_the_start_of_today():
+    m = _measure(emergency=True, approved_at=None)  # due 2 May 10:00
+    f = facts(act_type="coercion", measure=m)
+    assert not fires("coercion_overdue", f, today=date(2025, 5, 2))
+    assert fires("coercion_overdue", f, today=date(2025, 5, 3))

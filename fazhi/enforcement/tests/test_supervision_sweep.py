@@ -19,6 +19,7 @@ from fazhi.enforcement.models import (
     Case,
     CaseOfficer,
     Certificate,
+    CoercionMeasure,
     DeadlineExtension,
     DiscretionBenchmark,
     LegalReview,
@@ -221,6 +222,38 @@ def zoo(world):
     Step.objects.create(
         case=z["step_overdue"], code="payment", occurred_at=NOW, due_on=TODAY - timedelta(days=1)
     )
+    # coercive measures: one seizure past its 30 days, an emergency measure unreported for two
+    # days; compliant: one in its period, one extended (day 60 is 30 June), one released
+    executing = {
+        "state": "executing",
+        "act_type": "coercion",
+        "decided_on": date(2025, 6, 13),
+        "served_on": date(2025, 6, 13),
+    }
+    for name, measure in {
+        "coercion_overdue": {"started_at": dt.datetime(2025, 5, 1, 7, 0, tzinfo=SH)},
+        "coercion_unreported": {
+            "started_at": dt.datetime(2025, 6, 14, 8, 0, tzinfo=SH),
+            "kind": "other",
+            "emergency": True,
+            "approved_at": None,
+        },
+        "coercion_ok": {"started_at": dt.datetime(2025, 6, 1, 7, 0, tzinfo=SH)},
+        "coercion_extended": {
+            "started_at": dt.datetime(2025, 5, 1, 7, 0, tzinfo=SH),
+            "ends_on": date(2025, 6, 30),
+            "extension_days": 30,
+        },
+        "coercion_released": {
+            "started_at": dt.datetime(2025, 3, 1, 7, 0, tzinfo=SH),
+            "released_on": date(2025, 3, 20),
+        },
+    }.items():
+        z[name] = c(**executing)
+        values = {"kind": "seize", "approved_at": measure["started_at"] - timedelta(hours=1)}
+        values.update(measure)
+        values.setdefault("ends_on", values["started_at"].date() + timedelta(days=30))
+        CoercionMeasure.objects.create(case=z[name], **values)
     # three inspections of one party within 30 days (day 0, 15, 29 back), one outside (30 back)
     for back in (0, 15, 29, 30):
         z[f"insp_{back}"] = c(
@@ -254,8 +287,19 @@ def test_sweep_queries_agree_with_pure_rules_case_by_case(zoo):
     fired = {rule for rule, _k in pure}
     assert fired == set(RULE_CODES)  # the zoo exercises every rule
     subjects = {k for _r, k in pure}
-    for name in ("ok", "ok_closed", "service_in_time", "major_reviewed", "double_first"):
+    for name in (
+        "ok",
+        "ok_closed",
+        "service_in_time",
+        "major_reviewed",
+        "double_first",
+        "coercion_ok",
+        "coercion_extended",
+        "coercion_released",
+    ):
         assert f"case:{zoo[name].pk}" not in subjects, name
+    for name in ("coercion_overdue", "coercion_unreported"):
+        assert ("coercion_overdue", f"case:{zoo[name].pk}") in pure, name
 
 
 def test_working_day_thresholds_across_the_dragon_boat_holiday():
@@ -529,3 +573,65 @@ def test_outside_benchmark_reads_the_applied_version_and_multiples(world):
         )
     }
     assert pure == flagged
+
+
+# a seizure taken on 1 May 07:00 Beijing time (30 April in UTC): its days count from 1 May
+_SEIZED = dt.datetime(2025, 5, 1, 7, 0, tzinfo=SH)
+
+
+@pytest.mark.parametrize(
+    ("measure", "now", "expected"),
+    [
+        ({}, dt.datetime(2025, 5, 31, 23, 59, tzinfo=SH), False),  # day 30
+        ({}, dt.datetime(2025, 6, 1, 0, 0, tzinfo=SH), True),  # day 31
+        ({"ends_on": date(2025, 6, 30), "extension_days": 30},
+         dt.datetime(2025, 6, 30, 23, 0, tzinfo=SH), False),  # day 60
+        ({"ends_on": date(2025, 6, 30), "extension_days": 30},
+         dt.datetime(2025, 7, 1, 0, 0, tzinfo=SH), True),  # day 61
+        ({"ends_on": date(2025, 6, 30), "extension_days": 10},
+         dt.datetime(2025, 6, 10, 23, 0, tzinfo=SH), False),  # day 40, extended by 10
+        ({"ends_on": date(2025, 6, 30), "extension_days": 10},
+         dt.datetime(2025, 6, 11, 0, 0, tzinfo=SH), True),  # day 41
+        ({"emergency": True, "approved_at": None, "kind": "other"},
+         _SEIZED + timedelta(hours=24), False),
+        ({"emergency": True, "approved_at": None, "kind": "other"},
+         _SEIZED + timedelta(hours=24, minutes=1), True),
+        ({"emergency": True, "approved_at": _SEIZED + timedelta(hours=24, minutes=1),
+          "kind": "other"}, _SEIZED + timedelta(days=3), True),
+        ({"released_on": date(2025, 5, 20)}, dt.datetime(2025, 9, 1, tzinfo=SH), False),
+    ],
+)
+def test_coercion_sweep_and_pure_rule_agree_at_the_limits(world, measure, now, expected):
+    case = world.case(state="executing", act_type="coercion", decided_on=date(2025, 5, 1))
+    values = {"kind": "seize", "started_at": _SEIZED, "ends_on": date(2025, 5, 31),
+              "approved_at": _SEIZED - timedelta(hours=1)}
+    values.update(measure)
+    CoercionMeasure.objects.create(case=case, **values)
+    today = now.astimezone(SH).date()
+    facts = case_facts(case, today=today, now=now)
+    pure = RULES_BY_CODE["coercion_overdue"].check(facts, DEFAULT_CONFIG, today) is not None
+    swept = f"case:{case.pk}" in svc.flagged_ids("coercion_overdue", today=today, now=now)
+    assert (pure, swept) == (expected, expected)
+
+
+def test_unreported_emergency_measure_is_caught_by_the_next_hourly_sweep(world, indicators):
+    case = world.case(state="decided", act_type="coercion", decided_on=TODAY - timedelta(days=1))
+    m = CoercionMeasure.objects.create(
+        case=case, kind="seize", started_at=NOW - timedelta(hours=23, minutes=30),
+        ends_on=TODAY + timedelta(days=28), emergency=True,
+    )
+    svc.alerts_sweep(today=TODAY, now=NOW)  # 23 h 30 min: in time
+    assert not Alert.objects.filter(rule="coercion_overdue").exists()
+    later = svc.alerts_sweep(today=TODAY, now=NOW + timedelta(hours=1))
+    assert later.mode == "incremental"
+    alert = Alert.objects.get(rule="coercion_overdue", case=case, state="open")
+    assert "未在24小时内向机关负责人报告" in alert.message
+    # approved late: still flagged (late report) while the measure is in force …
+    CoercionMeasure.objects.filter(pk=m.pk).update(approved_at=NOW + timedelta(hours=1))
+    again = svc.alerts_sweep(today=TODAY, now=NOW + timedelta(hours=2))
+    assert (again.opened, again.closed) == (0, 0)
+    # … and its release closes the alert (the deduction stays)
+    CoercionMeasure.objects.filter(pk=m.pk).update(released_on=TODAY)
+    released = svc.alerts_sweep(today=TODAY, now=NOW + timedelta(hours=3))
+    assert released.closed == 1
+    assert Alert.objects.get(pk=alert.pk).state == "closed"
