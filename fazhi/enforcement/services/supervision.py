@@ -547,12 +547,15 @@ def _sweep_coercion_overdue(ctx: _Ctx) -> QuerySet[Any]:
         )
         | Q(extension_days__lt=EXTENSION_DAYS, ext_end__lt=midnight - dt.timedelta(MEASURE_DAYS))
     )
+    # driven from the measures in force (few), not a probe per coercion case: the hourly
+    # incremental sweep runs this too
     overdue = (
-        CoercionMeasure.objects.filter(case_id=OuterRef("pk"), released_on__isnull=True)
+        CoercionMeasure.objects.filter(released_on__isnull=True)
         .annotate(ext_end=F("started_at") + extension)
         .filter(emergency | expired)
+        .values("case_id")
     )
-    return ctx.cases.filter(act_type=ActType.COERCION.value).filter(Exists(overdue))
+    return ctx.cases.filter(act_type=ActType.COERCION.value, pk__in=overdue)
 
 
 def _sweep_repeated_inspection(ctx: _Ctx) -> list[tuple[Any, ...]]:
