@@ -700,6 +700,28 @@ def _rules() -> dict[str, Any]:
     return RULES_BY_CODE
 
 
+class SameActKeys:
+    """The (party, violation, act dates) of the penalty cases written so far (《行政处罚法》
+    第二十九条, the `double_penalty` rule's key). The seed never means to fine one act twice: a
+    draw that repeats a key moves the act's start a day earlier until the key is free (its end,
+    the day of discovery, stays), so no case meets the rule by accident and every other row
+    stays as drawn (no extra random draws). In memory, no queries: one set entry per case."""
+
+    def __init__(self) -> None:
+        self.used: set[tuple[int, str, date, date]] = set()
+
+    def act_dates(self, party_id: int | None, violation_key: str, discovered: date
+                  ) -> tuple[date, date]:
+        """(act_started_on, act_ended_on) for a penalty case, the key reserved."""
+        start, end = discovered - timedelta(days=1), discovered
+        if party_id is None or not violation_key:
+            return start, end
+        while (party_id, violation_key, start, end) in self.used:
+            start -= timedelta(days=1)
+        self.used.add((party_id, violation_key, start, end))
+        return start, end
+
+
 class CaseMaker:
     """Builds the rows of one case at a time into a `Batch` (pure Python, no queries)."""
 
@@ -716,6 +738,17 @@ class CaseMaker:
         # Inspections per party inside the repeated-inspection window (party → [(case, agency)]).
         self.window_start = today - timedelta(days=29)
         self.inspected: dict[int, list[tuple[int, AgencyInfo]]] = defaultdict(list)
+        self.same_act = SameActKeys()
+        self.violation_keys: dict[int, str] = {}  # penalty item id → its violation key
+
+    def violation_key(self, agency: AgencyInfo, item_id: int | None) -> str:
+        """The item's `violation_key` as `authority_items_ensure` writes it."""
+        if item_id is None:
+            return ""
+        if item_id not in self.violation_keys:
+            for i, v in agency.items.get("penalty", []):
+                self.violation_keys[i] = f"{agency.sector}:{v[0]}" if v else ""
+        return self.violation_keys.get(item_id, "")
 
     # small helpers
     def at(self, day: date, hour: int | None = None) -> datetime:
@@ -795,6 +828,11 @@ class CaseMaker:
         if discovered is None:
             discovered = filed - timedelta(days=rng.randrange(0, 8))
         updated = closed or served or decided or filed
+        act_start, act_end = discovered - timedelta(days=1), discovered
+        if act == "penalty":
+            act_start, act_end = self.same_act.act_dates(
+                party_id, self.violation_key(agency, item_id), discovered
+            )
         optional = {
             "decided_at": self.w.ts(decided_at) if decided_at else None,
             "service_due_on": self.wd.add(decided, SERVICE_WD) if decided else None,
@@ -802,8 +840,8 @@ class CaseMaker:
         }
         return (
             cid, number, agency.id, agency.division_id, agency.sector_id, act, procedure, state,
-            item_id, party_id, title, source, facts, place, discovered - timedelta(days=1),
-            discovered, discovered, filed, due, decided, served, payment_due, closed,
+            item_id, party_id, title, source, facts, place, act_start,
+            act_end, discovered, filed, due, decided, served, payment_due, closed,
             self.w.js(list(penalty_types)), str(fine) if fine is not None else None, tier, "", "",
             major, self.w.js(["amount"] if major else []), creator, self.w.ts(created),
             self.w.ts(self.at(min(updated, self.today))),

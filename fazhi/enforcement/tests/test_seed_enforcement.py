@@ -27,7 +27,12 @@ from fazhi.enforcement.models import (
     Step,
 )
 from fazhi.enforcement.rules.supervision import RULE_CODES
-from fazhi.enforcement.seeding import EnforcementScale, enforcement_seed, scale_with
+from fazhi.enforcement.seeding import (
+    EnforcementScale,
+    SameActKeys,
+    enforcement_seed,
+    scale_with,
+)
 from fazhi.enforcement.services.supervision import flagged_ids
 
 TODAY = date(2026, 11, 20)
@@ -241,3 +246,43 @@ def _wd_after(day: date, n: int) -> date:
         day += timedelta(days=1)
         n -= cal.is_working_day(day)
     return day
+
+
+def test_same_act_keys_never_repeat_a_party_violation_and_act_dates() -> None:
+    keys = SameActKeys()
+    day = date(2026, 5, 10)
+    assert keys.act_dates(1, "market:expired", day) == (date(2026, 5, 9), day)
+    # the same party, violation and discovery day: the act starts a day earlier, then two
+    assert keys.act_dates(1, "market:expired", day) == (date(2026, 5, 8), day)
+    assert keys.act_dates(1, "market:expired", day) == (date(2026, 5, 7), day)
+    # another party, another violation or another day: as drawn
+    assert keys.act_dates(2, "market:expired", day) == (date(2026, 5, 9), day)
+    assert keys.act_dates(1, "market:label", day) == (date(2026, 5, 9), day)
+    next_day = day + timedelta(days=1)
+    assert keys.act_dates(1, "market:expired", next_day) == (day, next_day)
+    # no party or no violation key: the double-penalty rule cannot apply, nothing reserved
+    assert keys.act_dates(None, "market:expired", day) == (date(2026, 5, 9), day)
+    assert keys.act_dates(1, "", day) == (date(2026, 5, 9), day)
+
+
+def test_a_crowded_party_pool_makes_no_accidental_double_penalty(
+    org_tree: Any, make_user: Any
+) -> None:
+    """Two parties for 400 penalty cases over 20 days at three agencies of one sector: random
+    draws repeat (party, violation, act day) all the time. The seed writes no double_penalty
+    alert, so the rule must flag nothing, and every penalty keeps a distinct key."""
+    for agency in (org_tree.hohhot_market, org_tree.xincheng_market, org_tree.baotou_market):
+        for i in range(3):
+            make_user(f"off{agency.pk}_{i}", role="officer", scope="self", agency=agency)
+    scale = EnforcementScale(general=200, simple=200, coercion=0, inspections=0, days=20,
+                             steps=False, citizens=1, organisations=1)
+    enforcement_seed(scale=scale, seed=5, today=TODAY)
+    keys = Counter(
+        Case.objects.filter(act_type="penalty").values_list(
+            "party_id", "authority_item__violation_key", "act_started_on", "act_ended_on"
+        )
+    )
+    assert sum(keys.values()) == 400
+    assert max(keys.values()) == 1
+    assert flagged_ids("double_penalty", today=TODAY) == set()
+    assert not Alert.objects.filter(rule="double_penalty").exists()
