@@ -645,6 +645,12 @@ def _proposal(case: Case, data: Mapping[str, Any]) -> Proposal:
     )
 
 
+def _local(moment: datetime | None) -> datetime | None:
+    """`moment` in local time (Asia/Shanghai): the rules count a measure's days from its local
+    date (rules.coercion uses `started_at.date()`), and the database hands back UTC."""
+    return timezone.localtime(moment) if moment is not None else None
+
+
 def _datetime(value: Any, name: str) -> datetime | None:
     if value in (None, ""):
         return None
@@ -718,7 +724,9 @@ def _measure_facts(
         return (
             coercion.MeasureFacts(
                 kind=str(data.get("measure_kind") or ""),
-                started_at=_datetime(data.get("measure_started_at"), _("Measure start")) or at,
+                started_at=_local(
+                    _datetime(data.get("measure_started_at"), _("Measure start")) or at
+                ),
                 ends_on=_date(data.get("measure_ends_on"), _("Last day of the measure")),
                 emergency=bool(data.get("measure_emergency", False)),
                 approved_at=approved_at,
@@ -731,7 +739,7 @@ def _measure_facts(
     return (
         coercion.MeasureFacts(
             kind=record.kind,
-            started_at=record.started_at,
+            started_at=_local(record.started_at),
             ends_on=record.ends_on,
             emergency=record.emergency,
             approved_at=record.approved_at or approved_at,
@@ -1524,7 +1532,7 @@ def coercion_measure_extend(
     problems = coercion.measure_period_problems(
         coercion.MeasureFacts(
             kind=record.kind,
-            started_at=record.started_at,
+            started_at=_local(record.started_at),
             ends_on=new_end,
             emergency=record.emergency,
             approved_at=record.approved_at,

@@ -519,3 +519,18 @@ def test_case_page_shows_the_version_applied_and_the_measure(
     page = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
     assert "第三十七条" in page
     assert "2025-01-01" in page
+
+
+def test_extension_counts_from_the_local_start_date(world: Any, coercion_case: Any) -> None:
+    """A seizure begun at 07:00 in Beijing (23:00 UTC the day before) runs its 30 + 30 days
+    from the Beijing date: the database hands the start back in UTC, and counting from that
+    date would make the full 60 days look one day too long (art. 25)."""
+    early = datetime(2026, 3, 20, 7, 0, tzinfo=TZ)
+    take(world, coercion_case, measure_data(
+        world, measure_started_at=early, measure_approved_at=early - timedelta(hours=1),
+    ))
+    m = coercion_measure_extend(
+        actor=world.leader, case=coercion_case, days=30, reason="需检验鉴定",
+        at=datetime(2026, 4, 10, 10, 0, tzinfo=TZ),
+    )
+    assert m.ends_on == date(2026, 5, 19)
