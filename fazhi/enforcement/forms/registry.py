@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.enforcement.models.registry import EnforcementSubject
+from fazhi.enforcement.services.registry import TRAINING_FIRST_YEAR, TRAINING_HOURS_MAX
 from fazhi.orgs.models import Sector
 
 #: The steps a certificate page offers (the table in rules/certificates.py decides legality).
@@ -100,11 +101,8 @@ class ImportForm(forms.Form):
         return upload
 
 
-#: Most hours one record may carry: a year of full-time study is about 2,000 hours, a rotation
-#: course a few dozen; more than this in one entry is a typing error.
-TRAINING_HOURS_MAX = Decimal(1000)
-#: The first year the registry takes (TrainingRecord's check constraint).
-TRAINING_FIRST_YEAR = 2000
+# The bounds of a training record are the service's (services.registry.training_record checks
+# them too, for the API); the form repeats the checks to show them next to the fields.
 
 
 class TrainingRecordForm(forms.Form):

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.audit.models import AuditEntry
-from fazhi.enforcement.forms.registry import TRAINING_FIRST_YEAR, TRAINING_HOURS_MAX
 from fazhi.enforcement.models import TrainingRecord
 from fazhi.enforcement.services import registry as services
+from fazhi.enforcement.services.registry import TRAINING_FIRST_YEAR, TRAINING_HOURS_MAX
 from fazhi.enforcement.tests.test_registry_training import registry  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
@@ -170,13 +170,6 @@ def test_the_service_itself_refuses_bad_records(
         services.training_record(actor=None, officer=registry.zhang, **args)
     assert set(exc.value.message_dict) == {field}
     assert not TrainingRecord.objects.exists()
-
-
-def test_the_form_and_the_service_share_the_bounds() -> None:
-    assert (TRAINING_FIRST_YEAR, TRAINING_HOURS_MAX) == (
-        services.TRAINING_FIRST_YEAR,
-        services.TRAINING_HOURS_MAX,
-    )
 
 
 def test_the_page_and_the_api_share_one_duty_rule(registry: Any) -> None:
