@@ -125,8 +125,8 @@ class Rule:
 
 
 # States in which at least one investigation step has happened (art. 42/55 apply from here on).
-_INVESTIGATION_ON = frozenset(OPEN_CASE_STATES) - {CaseState.CLUE}
-_FILED_NOT_DECIDED = frozenset(
+INVESTIGATION_ON = frozenset(OPEN_CASE_STATES) - {CaseState.CLUE}
+FILED_NOT_DECIDED = frozenset(
     {
         CaseState.FILED,
         CaseState.INVESTIGATING,
@@ -165,7 +165,7 @@ def check_uncertified_officer(f: CaseFacts, cfg: SupervisionConfig, today: date)
 def check_single_officer(f: CaseFacts, cfg: SupervisionConfig, today: date) -> Finding | None:
     """Fewer than two acting officers once investigation has started (《行政处罚法》第四十二条、
     第五十五条). Auxiliary staff do not count."""
-    if f.state not in _INVESTIGATION_ON:
+    if f.state not in INVESTIGATION_ON:
         return None
     acting = sum(1 for o in f.officers if not o.is_auxiliary)
     if acting >= 2:
@@ -176,7 +176,7 @@ def check_single_officer(f: CaseFacts, cfg: SupervisionConfig, today: date) -> F
 def check_outside_authority(f: CaseFacts, cfg: SupervisionConfig, today: date) -> Finding | None:
     """The act cites no item of the acting agency's authority list (权责清单; 《行政处罚法》
     第十七条、第十八条: penalties only within the organ's statutory powers)."""
-    if f.state not in _INVESTIGATION_ON:
+    if f.state not in INVESTIGATION_ON:
         return None
     if f.authority_item_agency_id == f.agency_id:
         return None
@@ -188,7 +188,7 @@ def check_decision_deadline_near(
 ) -> Finding | None:
     """The 90-day decision deadline (extensions included) is `deadline_near_days` away or less
     (《行政处罚法》第六十条)."""
-    if f.state not in _FILED_NOT_DECIDED or f.decision_due_on is None:
+    if f.state not in FILED_NOT_DECIDED or f.decision_due_on is None:
         return None
     left = (f.decision_due_on - today).days
     if not 0 <= left <= cfg.deadline_near_days:
@@ -200,7 +200,7 @@ def check_decision_deadline_near(
 def check_decision_overdue(f: CaseFacts, cfg: SupervisionConfig, today: date) -> Finding | None:
     """No decision by the deadline: within 90 days of filing unless extended
     (《行政处罚法》第六十条)."""
-    if f.state not in _FILED_NOT_DECIDED or f.decision_due_on is None:
+    if f.state not in FILED_NOT_DECIDED or f.decision_due_on is None:
         return None
     if today <= f.decision_due_on:
         return None

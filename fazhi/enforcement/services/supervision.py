@@ -81,6 +81,8 @@ from fazhi.enforcement.rules.enums import (
     TierLevel,
 )
 from fazhi.enforcement.rules.supervision import (
+    FILED_NOT_DECIDED,
+    INVESTIGATION_ON,
     RULES,
     RULES_BY_CODE,
     Finding,
@@ -293,20 +295,9 @@ def _open_cases(ctx: _Ctx) -> QuerySet[Case]:
     return ctx.cases.filter(state__in=[s.value for s in OPEN_CASE_STATES])
 
 
-_INVESTIGATION_ON = [s.value for s in OPEN_CASE_STATES if s != CaseState.CLUE]
-_FILED_NOT_DECIDED = [
-    s.value
-    for s in (
-        CaseState.FILED,
-        CaseState.INVESTIGATING,
-        CaseState.INVESTIGATED,
-        CaseState.LEGAL_REVIEW,
-        CaseState.NOTIFIED,
-        CaseState.STATEMENT,
-        CaseState.HEARING,
-        CaseState.DISCUSSION,
-    )
-]
+# The rules' own state sets (rules.supervision), as values for `state__in`.
+_INVESTIGATION_ON = [s.value for s in INVESTIGATION_ON]
+_FILED_NOT_DECIDED = [s.value for s in FILED_NOT_DECIDED]
 
 
 def _sweep_uncertified(ctx: _Ctx) -> QuerySet[Any]:
