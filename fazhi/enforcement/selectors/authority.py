@@ -49,13 +49,10 @@ def manageable_agencies(user: Any) -> QuerySet[Agency]:
     return scoped(Agency.objects.all(), user).order_by("name")
 
 
-def authority_item_list_for(
-    user: Any, filters: Mapping[str, Any] | None = None
-) -> QuerySet[AuthorityItem]:
-    """Items `user` may see; filters: agency (id), act_type, sector (code), q (name or code),
-    published ("1"/"0")."""
-    filters = filters or {}
-    qs = scoped(AuthorityItem.objects.all(), user).select_related("agency", "sector")
+def _item_filters(qs: QuerySet[AuthorityItem], filters: Mapping[str, Any]
+                  ) -> QuerySet[AuthorityItem]:
+    """The filters the staff list and the public list share: agency (id), act type, sector
+    (code)."""
     agency = str(filters.get("agency") or "").strip()
     if agency.isdigit():
         qs = qs.filter(agency_id=int(agency))
@@ -63,6 +60,17 @@ def authority_item_list_for(
         qs = qs.filter(act_type=filters["act_type"])
     if filters.get("sector"):
         qs = qs.filter(sector__code=filters["sector"])
+    return qs
+
+
+def authority_item_list_for(
+    user: Any, filters: Mapping[str, Any] | None = None
+) -> QuerySet[AuthorityItem]:
+    """Items `user` may see; filters: agency (id), act_type, sector (code), q (name or code),
+    published ("1"/"0")."""
+    filters = filters or {}
+    qs = scoped(AuthorityItem.objects.all(), user).select_related("agency", "sector")
+    qs = _item_filters(qs, filters)
     q = str(filters.get("q") or "").strip()[:100]
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__iexact=q) | Q(violation_key__startswith=q))
@@ -162,13 +170,7 @@ def authority_items_published(filters: Mapping[str, Any] | None = None) -> Query
     published list is public by law). Filters: agency (id), act_type, sector (code), q."""
     filters = filters or {}
     qs = AuthorityItem.objects.filter(is_published=True).select_related("agency", "sector")
-    agency = str(filters.get("agency") or "").strip()
-    if agency.isdigit():
-        qs = qs.filter(agency_id=int(agency))
-    if filters.get("act_type"):
-        qs = qs.filter(act_type=filters["act_type"])
-    if filters.get("sector"):
-        qs = qs.filter(sector__code=filters["sector"])
+    qs = _item_filters(qs, filters)
     q = str(filters.get("q") or "").strip()[:100]
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__iexact=q))
