@@ -143,3 +143,14 @@ def _laws_module(django_db_setup: Any, django_db_blocker: Any) -> Any:
 @pytest.fixture
 def laws(_laws_module: None, db: Any) -> None:
     """The whole legal library, for tests that read it."""
+
+
+@pytest.fixture(autouse=True)
+def _close_badge_listener() -> Any:
+    """A test that reached the badge verify cache outside a transaction (PostgreSQL) leaves a
+    LISTEN connection open in this process; close it so the test database can be dropped."""
+    yield
+    from fazhi.enforcement.services import badge_cache
+
+    if badge_cache.cards._listener is not None:
+        badge_cache.cards.close()

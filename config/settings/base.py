@@ -303,6 +303,13 @@ FAZHI_AUDIT_CHECKPOINT_EVERY = env_int("FAZHI_AUDIT_CHECKPOINT_EVERY", 1)
 FAZHI_HOLIDAY_TABLES = "fazhi.orgs.selectors.holiday_tables"
 # The provision search index (fazhi.laws.search), rebuilt from the database, kept on local disk.
 FAZHI_LAWS_INDEX_DIR = Path(env_str("FAZHI_LAWS_INDEX_DIR", str(VAR_DIR / "laws-index")))
+# Per-process cache of badge verify cards on PostgreSQL, emptied by NOTIFY on any change
+# (fazhi.enforcement.services.badge_cache). Entries also expire after this many seconds, a
+# backstop behind the LISTEN connection's keepalives (~11 s) that keeps security.md QR-4's 60 s
+# bound even if a notice is lost; 0 turns the cache off (needed behind
+# PgBouncer in transaction pooling mode, where LISTEN fails).
+FAZHI_BADGE_CACHE_SECONDS = env_int("FAZHI_BADGE_CACHE_SECONDS", 60)
+FAZHI_BADGE_CACHE_SIZE = env_int("FAZHI_BADGE_CACHE_SIZE", 20_000)
 
 LOGGING = {
     "version": 1,
