@@ -212,3 +212,29 @@ def test_the_card_reads_state_and_dates_live(make_officer: Any, sector: Any) -> 
     card = services.badge_card_by_token(token)
     assert card is not None
     assert card.state == "revoked"
+
+
+def test_the_direct_sqlite_read_gives_the_same_card(
+    make_officer: Any, sector: Any, settings: Any
+) -> None:
+    """On SQLite, with no one watching the queries, the lookup skips Django's cursor wrapper;
+    it must give exactly the card the wrapped query gives (and None for an unknown token)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cert = certificate_in("active", make_officer(), sector)
+    token = services.badge_token(services.badge_issue_for(cert))
+    registry.certificate_suspend(actor=None, certificate=cert, reason="调查中")
+    unknown = services.badge_token(services.badge_issue_for(
+        certificate_in("active", make_officer("李四"), sector, number="15010201000002")
+    ))[::-1]
+    settings.DEBUG = False
+    with CaptureQueriesContext(connection) as watched:
+        wrapped = [services.badge_card_by_token(t) for t in (token, unknown)]
+    assert len(watched) == 2  # watched: through the wrapper, each query seen
+    direct = [services.badge_card_by_token(t) for t in (token, unknown)]
+    assert direct == wrapped
+    assert direct[0] is not None
+    assert direct[0].state == "suspended"
+    assert (direct[0].issued_on, direct[0].expires_on) == (cert.issued_on, cert.expires_on)
+    assert direct[1] is None
