@@ -8,6 +8,9 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
+    # First: the public pages, the QR verify page among them, are the most requested (performance.md
+    # B3); Django tries the prefixes in order, and no other prefix can match "public/".
+    path("public/", include("fazhi.portal.urls")),
     path("", include("fazhi.workbench.urls")),
     path("accounts/", include("fazhi.accounts.urls")),
     path("orgs/", include("fazhi.orgs.urls")),
@@ -15,7 +18,6 @@ urlpatterns = [
     path("laws/", include("fazhi.laws.urls")),
     path("assessment/", include("fazhi.assessment.urls")),
     path("enforcement/", include("fazhi.enforcement.urls")),
-    path("public/", include("fazhi.portal.urls")),
     path("api/v1/orgs/", include("fazhi.orgs.api.urls")),
     path("api/v1/laws/", include("fazhi.laws.api.urls")),
     path("api/v1/assessment/", include("fazhi.assessment.api.urls")),

@@ -26,12 +26,9 @@ def over_limit(key: str, limit: int, *, window_seconds: int = 60) -> bool:
     window = current_window(window_seconds)
     full_key = f"fazhi:rl:{key}:{window}"
     timeout = window_seconds + 30
-    if cache.add(full_key, 1, timeout):
-        count = 1
-    else:
-        try:
-            count = cache.incr(full_key)
-        except ValueError:  # expired between add and incr
-            cache.add(full_key, 1, timeout)
-            count = 1
+    try:  # the window's counter usually exists already: one cache operation
+        count = cache.incr(full_key)
+    except ValueError:  # the window's first request (or the counter expired); if another
+        # worker adds it meanwhile, count on theirs
+        count = 1 if cache.add(full_key, 1, timeout) else cache.incr(full_key)
     return count > limit

@@ -103,6 +103,20 @@ def test_not_valid_states_show_at_once(client: Client, make_officer: Any, sector
     assert 'data-status="valid"' not in html
 
 
+def test_a_page_built_for_a_valid_card_is_not_reused_after_a_change(
+    client: Client, make_officer: Any, sector: Any, today_2027: date
+) -> None:
+    """The page is kept by (card, token, language, day, keys); the same token with a revoked
+    certificate is another card, so another page."""
+    badge, token = _badge(make_officer, sector)
+    for _ in range(2):
+        assert 'data-status="valid"' in client.get(_url(token)).content.decode()
+    registry.certificate_revoke(actor=None, certificate=badge.certificate, reason="违法执法")
+    html = client.get(_url(token)).content.decode()
+    assert "已吊销" in html
+    assert 'data-status="valid"' not in html
+
+
 def test_expired_by_date_before_the_sweep(client: Client, make_officer: Any, sector: Any,
                                           monkeypatch: Any) -> None:
     """The day after the expiry date the page says expired even if the sweep has not run."""

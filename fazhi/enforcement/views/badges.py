@@ -16,6 +16,7 @@ import mimetypes
 import os
 import re
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -160,10 +161,30 @@ def _json_str(value: str) -> str:
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
+# The page is a pure function of (card, token, language, day, public keys), so the last pages
+# built are kept by exactly that key: a card whose state, dates or display copy changed is a
+# different key (BadgeCard is a frozen dataclass compared by value), as is the next day.
+_PAGES_MAX = 4096
+_pages: dict[tuple[Any, ...], str] = {}
+
+
 def render_verify_page(request: HttpRequest, card: BadgeCard, token: str) -> str:
-    """The verify page for `card`: the skeleton for its variant with the values filled in, each
-    escaped for where it stands (HTML text/attributes, or a JSON string in a script element)."""
+    """The verify page for `card`, built once per (card, token, language, day, keys)."""
     today = timezone.localdate()
+    page_public_keys()  # refreshes the keys (and their stamp) every five minutes
+    key = (card, token, get_language(), today, _keys_cache["at"])
+    page = _pages.get(key)
+    if page is None:
+        page = _build_verify_page(request, card, token, today)
+        if len(_pages) >= _PAGES_MAX:
+            _pages.clear()
+        _pages[key] = page
+    return page
+
+
+def _build_verify_page(request: HttpRequest, card: BadgeCard, token: str, today: date) -> str:
+    """The skeleton for the card's variant with the values filled in, each escaped for where it
+    stands (HTML text/attributes, or a JSON string in a script element)."""
     status = payloads.badge_status(card.facts(), today, superseded=card.superseded)
     issued = card.issued_on.isoformat() if card.issued_on else ""
     expires = card.expires_on.isoformat() if card.expires_on else ""
