@@ -18,7 +18,8 @@ How a stale "valid" is kept out:
 * Outside a transaction only: inside one, a read may see the transaction's own uncommitted
   changes, and its commit's notice has not been sent yet (so test transactions bypass the cache).
 * If the LISTEN connection fails (server restart, failover), the cache is emptied and lookups read
-  the database until a new LISTEN is in place. TCP keepalives on that connection notice a peer
+  the database until a new LISTEN is in place (one that cannot be opened is tried again after
+  RETRY_SECONDS, with a 2 s connect timeout, never once per page). TCP keepalives on that connection notice a peer
   that died silently within about 11 s, and every entry expires after
   FAZHI_BADGE_CACHE_SECONDS (60 s) whatever happens, so even a lost notice cannot break
   security.md QR-4 ("revoke → online status revoked within 60 s").
@@ -53,6 +54,11 @@ KEEPALIVES = {
     "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3,
 }
 
+#: A LISTEN connection that could not be opened is not tried again for this long (lookups read
+#: the database meanwhile), so a database that refuses connections is not asked once per page.
+RETRY_SECONDS = 5.0
+CONNECT_TIMEOUT = 2
+
 log = logging.getLogger(__name__)
 _CONNECTION_OK = 0  # libpq CONNECTION_OK (psycopg.pq.ConnStatus.OK)
 T = TypeVar("T")
@@ -78,6 +84,7 @@ class NotifiedCache:
         self._pid = pid
         self._listener: Any = None
         self._server_spoke = False
+        self._retry_at = 0.0
         self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
         self.generation = 0
         self.hits = 0
@@ -91,7 +98,9 @@ class NotifiedCache:
         params = dict(connections[self.alias].get_connection_params())
         for key in ("cursor_factory", "context", "prepare_threshold", "server_side_binding"):
             params.pop(key, None)
-        conn = psycopg.connect(**params, **KEEPALIVES, autocommit=True)
+        conn = psycopg.connect(
+            **params, **KEEPALIVES, connect_timeout=CONNECT_TIMEOUT, autocommit=True
+        )
         conn.execute(f"LISTEN {CHANNEL}")
         # This connection runs no queries after LISTEN, so anything the server says on it
         # unasked is trouble: a shutdown or pg_terminate_backend arrives as a FATAL message
@@ -118,12 +127,15 @@ class NotifiedCache:
         if self._pid != os.getpid():  # a forked child must not share its parent's socket
             self._reset(os.getpid())
         if self._listener is None:
+            if time.monotonic() < self._retry_at:
+                return False
             try:
                 self._listener = self._open_listener()
             except Exception:  # no LISTEN, no cache: read the database
                 log.warning("badge cache: LISTEN %s failed; reading the database", CHANNEL,
                             exc_info=True)
                 self._drop_listener()
+                self._retry_at = time.monotonic() + RETRY_SECONDS
                 return False
             self._entries.clear()
             self.generation += 1
@@ -163,17 +175,18 @@ class NotifiedCache:
         if not self.usable():
             return read()
         with self._lock:
-            if not self._drain():
-                return read()
+            listening = self._drain()
             now = time.monotonic()
-            entry = self._entries.get(key)
+            entry = self._entries.get(key) if listening else None
             if entry is not None and now - entry[0] < cache_seconds():
                 self._entries.move_to_end(key)
                 self.hits += 1
                 return entry[1]  # type: ignore[no-any-return]
             generation = self.generation
         self.misses += 1
-        value = read()
+        value = read()  # outside the lock: other threads are not held up by the database
+        if not listening:
+            return value
         if value is None:
             return None
         with self._lock:

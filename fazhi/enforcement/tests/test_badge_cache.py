@@ -167,6 +167,26 @@ def test_no_listen_connection_means_no_cache(fake: Any, monkeypatch: Any) -> Non
     assert len(fake) == 0
 
 
+def test_a_failed_listen_is_retried_only_after_a_pause(fake: Any, monkeypatch: Any) -> None:
+    """A database that refuses the LISTEN connection is not asked again on every page."""
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(badge_cache.time, "monotonic", lambda: clock["now"])
+    attempts = {"n": 0}
+
+    def refuse() -> Any:
+        attempts["n"] += 1
+        raise OSError("too many connections")
+
+    monkeypatch.setattr(fake, "_open_listener", refuse)
+    read = Reader()
+    for _ in range(5):
+        fake.get_or_read("d1", read)
+    assert (attempts["n"], read.calls) == (1, 5)
+    clock["now"] += badge_cache.RETRY_SECONDS + 0.1
+    fake.get_or_read("d1", read)
+    assert attempts["n"] == 2
+
+
 def test_a_forked_worker_starts_empty_with_its_own_connection(fake: Any, monkeypatch: Any) -> None:
     read = Reader()
     fake.get_or_read("d1", read)
