@@ -19,8 +19,8 @@ How a stale "valid" is kept out:
   changes, and its commit's notice has not been sent yet (so test transactions bypass the cache).
 * If the LISTEN connection fails (server restart, failover), the cache is emptied and lookups read
   the database until a new LISTEN is in place (one that cannot be opened is tried again after
-  RETRY_SECONDS, with a 2 s connect timeout, never once per page). TCP keepalives on that connection notice a peer
-  that died silently within about 11 s, and every entry expires after
+  RETRY_SECONDS, with a 2 s connect timeout, never once per page). TCP keepalives on that
+  connection notice a peer that died silently within about 11 s, and every entry expires after
   FAZHI_BADGE_CACHE_SECONDS (60 s) whatever happens, so even a lost notice cannot break
   security.md QR-4 ("revoke → online status revoked within 60 s").
 * Unknown tokens are never cached (guessing must not fill the memory); at most
