@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from fazhi.enforcement.rules.discretion import StatutoryRange, Tier
 from fazhi.enforcement.rules.enums import TIER_LABELS, PenaltyType, TierLevel
 
 BASIS_BENCHMARK = "《行政处罚法》第三十四条；国办发〔2022〕27号（rulebook §10.1）"
@@ -63,39 +64,6 @@ def penalty_types_from_laws(codes: Iterable[str]) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Statutory:
-    """The statutory range of a penalty item: types, fixed fine bounds (None = unbounded) and,
-    for fines that are a multiple of a base (货值金额…倍), the multiples (rulebook §10.2)."""
-
-    types: frozenset[str]
-    fine_min: Decimal | None = None
-    fine_max: Decimal | None = None
-    multiple_min: Decimal | None = None
-    multiple_max: Decimal | None = None
-    base_threshold: Decimal | None = None
-
-    @property
-    def has_multiple(self) -> bool:
-        return self.multiple_min is not None or self.multiple_max is not None
-
-
-@dataclass(frozen=True)
-class Tier:
-    level: str
-    types: tuple[str, ...] = ()
-    fine_min: Decimal | None = None
-    fine_max: Decimal | None = None
-    requires_legal_review: bool = False
-    overlap_note: str = ""
-    multiple_min: Decimal | None = None
-    multiple_max: Decimal | None = None
-
-    @property
-    def has_multiple(self) -> bool:
-        return self.multiple_min is not None or self.multiple_max is not None
-
-
-@dataclass(frozen=True)
 class Finding:
     """One broken rule: a stable code, the Chinese message for the user, and its basis."""
 
@@ -116,7 +84,7 @@ def _yuan(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
-def check_tiers(statutory: Statutory, tiers: Sequence[Tier]) -> list[Finding]:
+def check_tiers(statutory: StatutoryRange, tiers: Sequence[Tier]) -> list[Finding]:
     """All findings against a benchmark's tiers (empty: the benchmark may be saved).
 
     * each level at most once (rulebook §10.2: one tier per level);
@@ -149,11 +117,11 @@ def check_tiers(statutory: Statutory, tiers: Sequence[Tier]) -> list[Finding]:
     return out
 
 
-def _check_one(statutory: Statutory, tier: Tier) -> list[Finding]:
+def _check_one(statutory: StatutoryRange, tier: Tier) -> list[Finding]:
     out: list[Finding] = []
     level, label = tier.level, _label(tier.level)
     if level == TierLevel.NO_PENALTY:
-        if tier.types or tier.fine_min is not None or tier.fine_max is not None or (
+        if tier.penalty_types or tier.fine_min is not None or tier.fine_max is not None or (
             tier.has_multiple
         ):
             out.append(Finding(
@@ -162,7 +130,7 @@ def _check_one(statutory: Statutory, tier: Tier) -> list[Finding]:
                 BASIS_NO_PENALTY, level,
             ))
         return out
-    extra = [t for t in tier.types if t not in statutory.types]
+    extra = [t for t in tier.penalty_types if t not in statutory.penalty_types]
     if extra:
         out.append(Finding(
             "types_outside_statute",
@@ -184,7 +152,7 @@ def _check_one(statutory: Statutory, tier: Tier) -> list[Finding]:
             BASIS_RANGE, level,
         ))
         return out
-    if "fine" in tier.types and lo is None and statutory.fine_min is not None:
+    if "fine" in tier.penalty_types and lo is None and statutory.fine_min is not None:
         out.append(Finding(
             "fine_range_missing",
             _("The tier “%(tier)s” imposes a fine but gives no fine range.") % {"tier": label},
@@ -240,7 +208,7 @@ def _times(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _check_multiples(statutory: Statutory, tier: Tier) -> list[Finding]:
+def _check_multiples(statutory: StatutoryRange, tier: Tier) -> list[Finding]:
     """A tier of a fine that is a multiple of a base divides the statutory multiples, as the
     graded tiers divide a fixed range (国办发〔2022〕27号 as summarised in rulebook §10.1 [P]:
     where a fine is a multiple, divide the multiple range into tiers; §10.2): inside [statutory
@@ -249,7 +217,7 @@ def _check_multiples(statutory: Statutory, tier: Tier) -> list[Finding]:
     level, label = tier.level, _label(tier.level)
     lo, hi = tier.multiple_min, tier.multiple_max
     if not tier.has_multiple:
-        if statutory.has_multiple and PenaltyType.FINE in tier.types:
+        if statutory.has_multiple and PenaltyType.FINE in tier.penalty_types:
             out.append(Finding(
                 "multiple_range_missing",
                 _("The tier “%(tier)s” imposes a fine but does not divide the statutory "

@@ -242,6 +242,9 @@ class StatutoryRange:
 
 @dataclass(frozen=True)
 class Tier:
+    """One tier of a discretion benchmark (rulebook §10.2), as the benchmark checks
+    (rules/benchmarks.py) and the case rules (below) both read it."""
+
     level: str
     penalty_types: tuple[str, ...] = ()
     fine_min: Decimal | None = None
@@ -250,6 +253,7 @@ class Tier:
     requires_collective_discussion: bool = False
     multiple_min: Decimal | None = None
     multiple_max: Decimal | None = None
+    overlap_note: str = ""  # why this tier's range overlaps its neighbour's (rules/benchmarks.py)
 
     @property
     def has_multiple(self) -> bool:

@@ -31,6 +31,7 @@ from fazhi.enforcement.models import (
     FirstViolationList,
 )
 from fazhi.enforcement.rules import benchmarks as rules
+from fazhi.enforcement.rules.discretion import StatutoryRange, Tier
 from fazhi.enforcement.rules.enums import ActType, TierLevel
 from fazhi.enforcement.selectors.authority import (
     ProvisionDrafts,
@@ -296,24 +297,28 @@ def authority_basis_confirm(*, actor: Any, basis: AuthorityBasis) -> AuthorityBa
 # -- benchmarks -----------------------------------------------------------------------------------
 
 
-def statutory_of(item: AuthorityItem) -> rules.Statutory:
-    return rules.Statutory(
-        types=frozenset(item.penalty_types or []),
+def statutory_range(item: AuthorityItem) -> StatutoryRange:
+    """The item's statutory range, for the benchmark checks and the case rules alike: fixed
+    bounds, or multiples of a base with the threshold below which the fixed range applies
+    (rulebook §10.2)."""
+    return StatutoryRange(
+        penalty_types=tuple(item.penalty_types or ()),
         fine_min=item.fine_min,
         fine_max=item.fine_max,
         multiple_min=item.multiple_min,
         multiple_max=item.multiple_max,
+        base=item.fine_base,
         base_threshold=item.base_threshold,
     )
 
 
-def _tier_spec(data: Mapping[str, Any]) -> rules.Tier:
+def _tier_spec(data: Mapping[str, Any]) -> Tier:
     def dec(value: Any) -> Decimal | None:
         return None if value in (None, "") else Decimal(str(value))
 
-    return rules.Tier(
+    return Tier(
         level=str(data.get("level", "")),
-        types=tuple(data.get("penalty_types") or ()),
+        penalty_types=tuple(data.get("penalty_types") or ()),
         fine_min=dec(data.get("fine_min")),
         fine_max=dec(data.get("fine_max")),
         requires_legal_review=bool(data.get("requires_legal_review")),
@@ -327,7 +332,7 @@ def benchmark_check(item: AuthorityItem, tiers: Sequence[Mapping[str, Any]]) -> 
     """Raise BenchmarkError with every broken rule (rulebook §10.2)."""
     if item.act_type != ActType.PENALTY:
         raise ValidationError(_("Only a penalty item has a discretion benchmark."))
-    findings = rules.check_tiers(statutory_of(item), [_tier_spec(t) for t in tiers])
+    findings = rules.check_tiers(statutory_range(item), [_tier_spec(t) for t in tiers])
     if findings:
         raise BenchmarkError(findings)
 

@@ -74,6 +74,7 @@ from fazhi.enforcement.rules.enums import (
     ReviewResult,
 )
 from fazhi.enforcement.selectors.registry import officer_can_act
+from fazhi.enforcement.services.authority import statutory_range
 from fazhi.orgs.models import Agency, Division
 
 S = CaseState
@@ -458,20 +459,6 @@ def benchmark_in_force(item: AuthorityItem, day: date) -> DiscretionBenchmark | 
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
         .order_by("-valid_from", "-id")
         .first()
-    )
-
-
-def statutory_range(item: AuthorityItem) -> StatutoryRange:
-    """The item's statutory range for the case rules: fixed bounds, or multiples of a base with
-    the threshold below which the fixed range applies (rulebook §10.2)."""
-    return StatutoryRange(
-        tuple(item.penalty_types or ()),
-        item.fine_min,
-        item.fine_max,
-        item.multiple_min,
-        item.multiple_max,
-        item.fine_base,
-        item.base_threshold,
     )
 
 

@@ -13,7 +13,7 @@ from fazhi.enforcement.models import AuthorityBasis, FirstViolationList
 from fazhi.enforcement.rules.benchmarks import check_tiers
 from fazhi.enforcement.selectors import authority as selectors
 from fazhi.enforcement.services import authority as services
-from fazhi.enforcement.services.authority import authority_demo_seed, statutory_of
+from fazhi.enforcement.services.authority import authority_demo_seed, statutory_range
 from fazhi.laws.models import Provision
 
 
@@ -53,7 +53,7 @@ def test_draft_from_food_safety_124(org_tree: Any, art124: Provision) -> None:
     assert "revoke_permit" not in tiers["lighter"].penalty_types
     # what was drafted passes the benchmark rules as it stands
     rows = services.benchmark_tier_rows(benchmark)
-    assert check_tiers(statutory_of(item), [services._tier_spec(r) for r in rows]) == []
+    assert check_tiers(statutory_range(item), [services._tier_spec(r) for r in rows]) == []
 
 
 def test_draft_from_an_item_of_the_article_uses_the_article(

@@ -9,8 +9,6 @@ import pytest
 from django.utils import translation
 
 from fazhi.enforcement.rules.benchmarks import (
-    Statutory,
-    Tier,
     Version,
     check_tiers,
     check_version_dates,
@@ -18,13 +16,14 @@ from fazhi.enforcement.rules.benchmarks import (
     default_split,
     penalty_types_from_laws,
 )
+from fazhi.enforcement.rules.discretion import StatutoryRange, Tier
 
 # 道路交通安全法 art. 99: 200–2,000 yuan; fine, revocation, detention.
-STATUTE = Statutory(types=frozenset({"fine", "revoke_permit", "detention"}), fine_min=D(200),
+STATUTE = StatutoryRange(penalty_types=("fine", "revoke_permit", "detention"), fine_min=D(200),
                     fine_max=D(2000))
 
 
-def codes(*tiers: Tier, statute: Statutory = STATUTE) -> list[str]:
+def codes(*tiers: Tier, statute: StatutoryRange = STATUTE) -> list[str]:
     return [f.code for f in check_tiers(statute, list(tiers))]
 
 
@@ -85,7 +84,7 @@ def test_tier_order(case: str, tiers: list[Tier], expected: list[str]) -> None:
 
 
 def test_open_statute_has_no_ceiling() -> None:
-    statute = Statutory(types=frozenset({"fine"}), fine_min=D(10000), fine_max=None)
+    statute = StatutoryRange(penalty_types=("fine",), fine_min=D(10000), fine_max=None)
     assert codes(Tier("heavier", ("fine",), D(10000), None), statute=statute) == []
     assert codes(Tier("heavier", ("fine",), D(10000), D(10**9)), statute=statute) == []
 

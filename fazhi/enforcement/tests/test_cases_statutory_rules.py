@@ -277,16 +277,16 @@ def test_tier_of_multiples_at_its_boundaries(
 
 
 def test_benchmark_tiers_of_multiples_are_checked() -> None:
-    statute = bm.Statutory(
-        frozenset({"fine"}), D("50000"), D("100000"), D("10"), D("20"), D("10000")
+    statute = StatutoryRange(
+        ("fine",), D("50000"), D("100000"), D("10"), D("20"), base_threshold=D("10000")
     )
 
-    def codes(*tiers: bm.Tier) -> set[str]:
+    def codes(*tiers: Tier) -> set[str]:
         return {f.code for f in bm.check_tiers(statute, list(tiers))}
 
-    def tier(level: str, lo: str | None, hi: str | None, **kw: Any) -> bm.Tier:
+    def tier(level: str, lo: str | None, hi: str | None, **kw: Any) -> Tier:
         fixed = (D("0"), D("50000")) if level == "mitigated" else (D("50000"), D("100000"))
-        return bm.Tier(
+        return Tier(
             level,
             ("fine",),
             *fixed,
@@ -302,12 +302,12 @@ def test_benchmark_tiers_of_multiples_are_checked() -> None:
     assert codes(tier("ordinary", None, None)) == {"multiple_range_missing"}
     assert codes(tier("mitigated", "0", "10")) == {"mitigated_needs_review"}
     assert codes(tier("mitigated", "0", "10", requires_legal_review=True)) == set()
-    fixed_only = bm.Statutory(frozenset({"fine"}), D("0"), D("1000"))
+    fixed_only = StatutoryRange(("fine",), D("0"), D("1000"))
     assert {f.code for f in bm.check_tiers(fixed_only, [tier("ordinary", "1", "2")])} >= {
         "multiple_without_statute"
     }
     assert {
-        f.code for f in bm.check_tiers(statute, [bm.Tier("no_penalty", multiple_min=D(1))])
+        f.code for f in bm.check_tiers(statute, [Tier("no_penalty", multiple_min=D(1))])
     } == {"no_penalty_has_penalty"}
 
 
