@@ -310,6 +310,9 @@ FAZHI_LAWS_INDEX_DIR = Path(env_str("FAZHI_LAWS_INDEX_DIR", str(VAR_DIR / "laws-
 # PgBouncer in transaction pooling mode, where LISTEN fails).
 FAZHI_BADGE_CACHE_SECONDS = env_int("FAZHI_BADGE_CACHE_SECONDS", 60)
 FAZHI_BADGE_CACHE_SIZE = env_int("FAZHI_BADGE_CACHE_SIZE", 20_000)
+# Unknown public tokens (badge, disclosure, case code) of one kind within a minute that raise an
+# audit entry and a warning (security.md QR-9; fazhi.enforcement.services.token_watch).
+FAZHI_TOKEN_404_ALERT_PER_MINUTE = env_int("FAZHI_TOKEN_404_ALERT_PER_MINUTE", 100)
 
 LOGGING = {
     "version": 1,

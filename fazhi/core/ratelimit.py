@@ -23,6 +23,11 @@ def current_window(window_seconds: int) -> int:
 def over_limit(key: str, limit: int, *, window_seconds: int = 60) -> bool:
     """Count one request for `key` in the current window; True once the window's count passes
     `limit`. Counters reset at each window boundary."""
+    return count_in_window(key, window_seconds=window_seconds) > limit
+
+
+def count_in_window(key: str, *, window_seconds: int = 60) -> int:
+    """Count one event for `key` in the current fixed window and return the window's count."""
     window = current_window(window_seconds)
     full_key = f"fazhi:rl:{key}:{window}"
     timeout = window_seconds + 30
@@ -31,4 +36,4 @@ def over_limit(key: str, limit: int, *, window_seconds: int = 60) -> bool:
     except ValueError:  # the window's first request (or the counter expired); if another
         # worker adds it meanwhile, count on theirs
         count = 1 if cache.add(full_key, 1, timeout) else cache.incr(full_key)
-    return count > limit
+    return count

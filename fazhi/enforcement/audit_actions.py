@@ -15,6 +15,8 @@ ACTIONS = {
     "enforcement.certificate.revoke": _("Enforcement certificate revoked"),
     "enforcement.certificate.cancel": _("Enforcement certificate cancelled"),
     "enforcement.certificate.expire": _("Enforcement certificate expired"),
+    # security.md QR-9: a burst of unknown public tokens (services/token_watch.py)
+    "enforcement.public_token.guess_burst": _("Burst of unknown public links (possible guessing)"),
     "enforcement.training.record": _("Officer training recorded"),
     # -- authority lists, benchmarks, first-violation lists (issue 4 §3)
     "enforcement.authority_item.create": _("Authority item created"),

@@ -46,6 +46,7 @@ from fazhi.enforcement.services.badges import (
     badge_issue_for,
     badge_token,
 )
+from fazhi.enforcement.services.token_watch import note_unknown_token
 
 # --- rate limit (security.md PII-5) -----------------------------------------------------------
 
@@ -82,7 +83,9 @@ def _rate_limited(request: HttpRequest) -> HttpResponse:
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    """The same answer for every unknown or malformed token (no oracle for guessing)."""
+    """The same answer for every unknown or malformed token (no oracle for guessing), counted
+    for the enumeration alert (security.md QR-9)."""
+    note_unknown_token(request, "badge")
     response = render(request, "enforcement/badges/not_found.html", status=404)
     response["Cache-Control"] = "no-store"
     return response

@@ -27,6 +27,7 @@ from fazhi.enforcement.models import Rating
 from fazhi.enforcement.rules.enums import ACT_TYPE_LABELS, PartyKind
 from fazhi.enforcement.selectors import disclosure as selectors
 from fazhi.enforcement.services import documents as doc_services
+from fazhi.enforcement.services.token_watch import note_unknown_token
 
 EX_ANTE_PAGE_SIZE = 50
 # Requests per minute (settings may override: FAZHI_PUBLIC_RATE_LIMITS).
@@ -159,6 +160,7 @@ def disclosure_detail(request: HttpRequest, token: str) -> HttpResponse:
         return limited
     disclosure = selectors.disclosure_by_token(token)
     if disclosure is None:
+        note_unknown_token(request, "disclosure")
         raise Http404
     return render(
         request,
@@ -179,6 +181,7 @@ def _code_or_404(request: HttpRequest, token: str) -> tuple[Any, HttpResponse | 
         return None, limited
     code = doc_services.case_code_find(token)
     if code is None:
+        note_unknown_token(request, "case_code")
         raise Http404
     return code, None
 
