@@ -301,14 +301,8 @@ def _badge(make_officer: Any, sector: Any, name: str = "张三", number: str = "
 @pg
 @pytest.mark.django_db(transaction=True)
 def test_trigger_notifies_on_commit(make_officer: Any, sector: Any, live_cache: Any) -> None:
-    import psycopg
-
     cert, _ = _badge(make_officer, sector)
-    params = dict(connection.get_connection_params())
-    for key in ("cursor_factory", "context", "prepare_threshold"):
-        params.pop(key, None)
-    with psycopg.connect(**params, autocommit=True) as listener:
-        listener.execute(f"LISTEN {badge_cache.CHANNEL}")
+    with badge_cache.NotifiedCache()._open_listener() as listener:  # the workers' own LISTEN
         Certificate.objects.filter(pk=cert.pk).update(area="新城区")
         Badge.objects.filter(certificate=cert).update(holder_name="张三丰")
         got = {n.payload for n in listener.notifies(timeout=2.0, stop_after=2)}
